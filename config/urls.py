@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from review.views import home
+
+from .views import healthz
+
+admin.site.site_header = "廉政风险防控系统 · 管理后台"
+admin.site.site_title = "廉政风险防控系统"
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("inbox/", include("notices.urls")),
+    path("powers/", include("powers.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,160 @@
+"""Build (or complete) the demo bureau. Running it again changes nothing that exists."""
+
+import datetime
+import itertools
+
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from demo.data import org as org_data
+from demo.data import powers as power_data
+from org.models import Post, Unit, User
+from powers.models import PowerItem
+from powers.services import power_create, power_update
+from review.choices import Action, FilingBody, Status
+from review.services import review_transition
+
+# Where each demo power ends up, in turn: most are published, every other state is present.
+STATE_CYCLE = [
+    Status.PUBLISHED, Status.PUBLISHED, Status.ACCEPTED, Status.PUBLISHED, Status.LEADER_APPROVED,
+    Status.PUBLISHED, Status.UNIT_APPROVED, Status.SUBMITTED, Status.PUBLISHED, Status.RETURNED,
+    Status.DRAFT, "revised",
+]
+PATH = [Action.SUBMIT, Action.UNIT_APPROVE, Action.LEADER_APPROVE, Action.ACCEPT, Action.FILE, Action.PUBLISH]
+STOP_AFTER = {
+    Status.DRAFT: 0, Status.SUBMITTED: 1, Status.UNIT_APPROVED: 2, Status.LEADER_APPROVED: 3,
+    Status.ACCEPTED: 5, Status.PUBLISHED: 6, "revised": 6,
+}
+RETURN_COMMENTS = [
+    "法律依据只列了法律名称，请补充具体条款并核对现行有效版本。",
+    "职权内容表述过于笼统，请写明行使对象、条件和结果。",
+    "责任岗位与“三定”方案不一致，请与政治处核对后修改。",
+]
+
+
+class Command(BaseCommand):
+    help = "建立演示用的城管执法局：单位、岗位、各角色账号和职权目录（可重复运行）。"
+
+    def handle(self, *args, **options):
+        # Seeding walks items through the workflow as the demo users would; their inboxes fill
+        # up as a real bureau's would, but no email leaves the machine.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            with transaction.atomic():
+                units = self.seed_units()
+                users = self.seed_users(units)
+            created = self.seed_powers(units, users)
+        self.stdout.write(self.style.SUCCESS(
+            f"演示数据就绪：{Unit.objects.count()} 个单位，{Post.objects.count()} 个岗位，"
+            f"{User.objects.count()} 个账号，{PowerItem.objects.count()} 项职权（本次新建 {created} 项）。"
+        ))
+
+    def seed_units(self):
+        code, name, short, kind = org_data.BUREAU
+        units = {code: Unit.objects.update_or_create(code=code, defaults=dict(name=name, short_name=short, kind=kind, parent=None))[0]}
+        for order, (code, name, short, kind, parent) in enumerate(org_data.UNITS, start=1):
+            units[code] = Unit.objects.update_or_create(
+                code=code, defaults=dict(name=name, short_name=short, kind=kind, parent=units[parent], order=order)
+            )[0]
+        for code, posts in org_data.POSTS.items():
+            for post_name, tier in posts:
+                Post.objects.get_or_create(unit=units[code], name=post_name, defaults={"tier": tier})
+        return units
+
+    def seed_users(self, units):
+        groups = {g.name: g for g in Group.objects.all()}
+        names = (s + g for g, s in zip(itertools.cycle(org_data.GIVEN), itertools.cycle(org_data.SURNAMES)))
+        users = {}
+
+        def account(username, real_name, unit, post_name, roles, title="", oversees=()):
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults=dict(
+                    real_name=real_name, unit=units[unit], title=title,
+                    email=f"{username}@cgzf.example.gov.cn",
+                    post=Post.objects.filter(unit=units[unit], name=post_name).first() if post_name else None,
+                    is_staff="admin" in roles, is_superuser="admin" in roles,
+                ),
+            )
+            if created:
+                user.set_password(org_data.PASSWORD)
+                user.save()
+                user.groups.set([groups[r] for r in roles])
+                user.oversees.set([units[c] for c in oversees])
+            users[username] = user
+
+        for username, real_name, unit, post_name, roles, title in org_data.ACCOUNTS:
+            account(username, real_name, unit, post_name, roles, title)
+        for username, real_name, title, oversees in org_data.LEADERS:
+            account(username, real_name, "JU", "副局长", ["leader"], title, oversees)
+        for code, *_ in org_data.UNITS:
+            if code == "FKB":
+                continue
+            head_post, *others = org_data.POSTS[code]
+            account(f"{code.lower()}_head", next(names), code, head_post[0], ["unit_head", "staff"], head_post[0])
+            staff_post = others[0][0] if others else None
+            account(f"{code.lower()}_staff", next(names), code, staff_post, ["staff"], staff_post or "")
+        return users
+
+    def leader_for(self, unit, users):
+        for username, _name, _title, oversees in org_data.LEADERS:
+            if unit.code in oversees or (unit.parent and unit.parent.code in oversees):
+                return users[username]
+        raise LookupError(f"演示数据中没有分管 {unit.name} 的领导")
+
+    def seed_powers(self, units, users):
+        existing = set(PowerItem.objects.values_list("code", flat=True))
+        created = 0
+        today = timezone.localdate()
+        for index, row in enumerate(power_data.POWERS):
+            if row["code"] in existing:
+                continue
+            # Powers of the leadership team are kept by the 办公室, which submits them.
+            unit = units["BGS" if row["unit"] == "JU" else row["unit"]]
+            staff, head = users[f"{unit.code.lower()}_staff"], users[f"{unit.code.lower()}_head"]
+            data = {
+                "code": row["code"], "category": row["category"], "name": row["name"],
+                "sub_item": row.get("sub_item", ""), "content": row["content"], "unit": unit,
+                "has_discretion": row["has_discretion"],
+                "posts": list(Post.objects.filter(unit=unit, name__in=row["posts"])),
+            }
+            bases = [{"law_name": b["law"], "article": b["article"], "text": b["text"]} for b in row["legal_bases"]]
+            with transaction.atomic():
+                power = power_create(actor=staff, data=data, legal_bases=bases)
+                self.walk(power, STATE_CYCLE[index % len(STATE_CYCLE)], staff, head,
+                          self.leader_for(unit, users), users["office"], today, index)
+            created += 1
+        return created
+
+    def walk(self, power, target, staff, head, leader, office, today, index):
+        actors = {
+            Action.SUBMIT: staff, Action.UNIT_APPROVE: head, Action.LEADER_APPROVE: leader,
+            Action.ACCEPT: office, Action.FILE: office, Action.PUBLISH: office,
+        }
+        comments = {
+            Action.UNIT_APPROVE: "经大队（科室）会议集体审定，同意报送。",
+            Action.LEADER_APPROVE: "同意。",
+            Action.ACCEPT: "材料齐全，验收通过，纳入全局职权目录汇编。",
+        }
+        if target == Status.RETURNED:
+            review_transition(item=power, action=Action.SUBMIT, actor=staff)
+            review_transition(item=power, action=Action.RETURN, actor=head, comment=RETURN_COMMENTS[index % 3])
+            return
+        for action in PATH[: STOP_AFTER[target]]:
+            review_transition(
+                item=power, action=action, actor=actors[action], comment=comments.get(action, ""),
+                meeting_date=today - datetime.timedelta(days=20), filed_on=today - datetime.timedelta(days=7),
+                filing_reference=f"X法制备〔{today.year}〕{index + 1}号",
+                filing_bodies=[FilingBody.LEGAL, FilingBody.ESTABLISHMENT, FilingBody.OPENNESS],
+            )
+        if target == "revised":
+            power.refresh_from_db()
+            power_update(
+                power=power, actor=staff, lock_version=power.lock_version,
+                data={**{f: getattr(power, f) for f in ("code", "category", "name", "sub_item", "unit", "has_discretion")},
+                      "content": power.content + "（根据新修订的法规调整表述）", "posts": list(power.posts.all())},
+                legal_bases=[{"id": b.pk, "law_name": b.law_name, "article": b.article, "text": b.text}
+                             for b in power.legal_bases.all()],
+            )

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "powers"
+urlpatterns = [
+    path("", views.PowerListView.as_view(), name="list"),
+    path("new/", views.PowerEditView.as_view(), name="create"),
+    path("<int:pk>/", views.PowerDetailView.as_view(), name="detail"),
+    path("<int:pk>/edit/", views.PowerEditView.as_view(), name="edit"),
+    path("<int:pk>/history/", views.PowerHistoryView.as_view(), name="history"),
+    path("<int:pk>/step/<str:action>/", views.PowerTransitionView.as_view(), name="transition"),
+]

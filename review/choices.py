@@ -1,0 +1,42 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交")
+    UNIT_APPROVED = "unit_approved", _("单位已审定")
+    LEADER_APPROVED = "leader_approved", _("分管领导已审批")
+    ACCEPTED = "accepted", _("防控办已验收")
+    PUBLISHED = "published", _("已公布")
+    RETURNED = "returned", _("已退回")
+
+
+# Bootstrap colour of each status badge.
+STATUS_COLOURS = {
+    Status.DRAFT: "secondary",
+    Status.SUBMITTED: "info",
+    Status.UNIT_APPROVED: "primary",
+    Status.LEADER_APPROVED: "primary",
+    Status.ACCEPTED: "success",
+    Status.PUBLISHED: "success",
+    Status.RETURNED: "danger",
+}
+
+
+class Action(models.TextChoices):
+    CREATE = "create", _("新建")
+    REVISE = "revise", _("修订已公布内容")
+    SUBMIT = "submit", _("提交审核")
+    UNIT_APPROVE = "unit_approve", _("集体审定通过并报送")
+    LEADER_APPROVE = "leader_approve", _("分管领导审批通过")
+    ACCEPT = "accept", _("防控办验收")
+    FILE = "file", _("登记报审备案")
+    PUBLISH = "publish", _("公布")
+    RETURN = "return", _("退回")
+
+
+class FilingBody(models.TextChoices):
+    LEGAL = "legal", _("市法制办")
+    ESTABLISHMENT = "establishment", _("市编办")
+    OPENNESS = "openness", _("市政务公开办")

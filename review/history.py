@@ -1,0 +1,68 @@
+"""Field-level change history for any model tracked by django-simple-history."""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
+
+HIDDEN_FIELDS = {"lock_version", "updated_at", "published_record", "submitted_at"}
+
+
+@dataclass
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class Entry:
+    record: object
+    title: str
+    changes: list = field(default_factory=list)
+
+    @property
+    def kind(self):
+        return {"+": "created", "~": "changed", "-": "deleted"}[self.record.history_type]
+
+
+def _display(model, name, value):
+    if value is None or value == "":
+        return "—"
+    f = model._meta.get_field(name)
+    if f.choices:
+        return str(dict(f.flatchoices).get(value, value))
+    if isinstance(f, models.BooleanField):
+        return "是" if value else "否"
+    if isinstance(f, models.ForeignKey):
+        try:
+            return str(f.related_model._default_manager.get(pk=value))
+        except ObjectDoesNotExist:
+            return f"#{value}"
+    if isinstance(f, models.ManyToManyField):
+        ids = [row[f.m2m_reverse_field_name()] for row in value]
+        return "、".join(str(o) for o in f.related_model._default_manager.filter(pk__in=ids)) or "—"
+    return str(value)
+
+
+def history_entries(records, title=str):
+    """Turn historical records (newest first) into entries listing each field's old → new."""
+    entries = []
+    for record in records:
+        entry = Entry(record=record, title=title(record))
+        previous = record.prev_record
+        if previous is not None and record.history_type == "~":
+            model = record.instance_type
+            delta = record.diff_against(previous)
+            for change in delta.changes:
+                if change.field in HIDDEN_FIELDS:
+                    continue
+                entry.changes.append(Change(
+                    label=str(model._meta.get_field(change.field).verbose_name),
+                    old=_display(model, change.field, change.old),
+                    new=_display(model, change.field, change.new),
+                ))
+            if not entry.changes and not record.history_change_reason:
+                continue
+        entries.append(entry)
+    return entries

@@ -1,0 +1,89 @@
+"""Pages shared by every reviewable model: 待我处理, workflow steps, history."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.http import require_GET
+
+from .forms import TransitionForm
+from .history import history_entries
+from .registry import reviewable_models
+from .services import WorkflowError, review_trail, review_transition
+from .workflow import TRANSITIONS, available_transitions, may_edit, pending_q
+
+
+def review_context(user, item):
+    """What a detail page needs to show an item's trail and the steps the user may take."""
+    transitions = available_transitions(user, item)
+    return {
+        "trail": review_trail(item),
+        "may_edit": may_edit(user, item),
+        "transitions": [(t, TransitionForm.for_action(t.action, prefix=t.action)) for t in transitions],
+    }
+
+
+@require_GET
+def home(request):
+    """The user's start page: what waits for their action, per kind of item."""
+    user = request.user
+    groups = []
+    for model in reviewable_models():
+        qs = (
+            model.objects.for_user(user)
+            .filter(pending_q(user, model.scope_unit_field))
+            .select_related("unit", "submitted_by")
+            .order_by("submitted_at", "pk")
+        )
+        groups.append({"model": model._meta, "items": qs[:50], "count": qs.count()})
+    notes = user.notifications.filter(read_at__isnull=True)[:5]
+    return render(request, "review/home.html", {"groups": groups, "notes": notes})
+
+
+class TransitionView(View):
+    """POST one workflow step for an item in the user's scope, then go back to the item."""
+
+    model = None
+    http_method_names = ["post"]
+
+    def post(self, request, pk, action):
+        item = get_object_or_404(self.model.objects.for_user(request.user), pk=pk)
+        if action not in TRANSITIONS:
+            raise Http404
+        form = TransitionForm.for_action(action, request.POST, prefix=action)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                messages.error(request, errors[0])
+            return redirect(item)
+        try:
+            review_transition(item=item, action=action, actor=request.user, **form.cleaned_data)
+        except WorkflowError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已%(action)s：%(item)s") % {"action": TRANSITIONS[action].label, "item": item})
+        return redirect(item)
+
+
+class HistoryView(View):
+    """Every recorded change of an item and of its child rows, newest first."""
+
+    model = None
+    children = ()  # (historical manager of the child model, lookup to the parent)
+    template_name = "review/history.html"
+
+    def get(self, request, pk):
+        item = get_object_or_404(self.model.objects.for_user(request.user), pk=pk)
+        records = list(item.history.select_related("history_user").order_by("-history_date", "-history_id")[:200])
+        for child_model, lookup in self.children:
+            records += list(
+                child_model.history.filter(**{lookup: item.pk}).select_related("history_user")
+                .order_by("-history_date", "-history_id")[:200]
+            )
+        records.sort(key=lambda r: (r.history_date, r.history_id), reverse=True)
+        page = Paginator(history_entries(records, title=self.entry_title), 30).get_page(request.GET.get("page"))
+        return render(request, self.template_name, {"object": item, "page_obj": page, "opts": self.model._meta})
+
+    def entry_title(self, record):
+        return str(record.instance_type._meta.verbose_name)

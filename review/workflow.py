@@ -1,0 +1,125 @@
+"""The review workflow, defined once for powers, risk points and control plans.
+
+```
+draft ─submit→ submitted ─unit review→ unit_approved ─leader approves→ leader_approved
+      ─office accepts→ accepted ─office publishes→ published
+any review step ─return (comment required)→ returned ─edit & resubmit→ submitted
+published ─edit→ a new draft revision (the published revision stays public)
+```
+
+Who acts at each state is one table (``ACTORS``): a role and the unit set (from
+``org.scoping``) in which that role acts. Both "may this user do this?" and "what waits for
+this user?" are read from it.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from org.choices import Role
+from org.scoping import bureau_unit_ids, editable_unit_ids, overseen_unit_ids, own_unit_ids
+
+from .choices import Action, Status
+
+
+@dataclass(frozen=True)
+class Actor:
+    roles: tuple
+    unit_ids: callable  # user -> the unit ids in which these roles act
+
+    def covers(self, user, unit_id):
+        return user.has_role(*self.roles) and unit_id in self.unit_ids(user)
+
+    def units(self, user):
+        return self.unit_ids(user) if user.has_role(*self.roles) else frozenset()
+
+
+EDITOR = Actor((Role.STAFF, Role.UNIT_HEAD), editable_unit_ids)
+UNIT_HEAD = Actor((Role.UNIT_HEAD,), own_unit_ids)
+LEADER = Actor((Role.LEADER,), overseen_unit_ids)
+OFFICE = Actor((Role.OFFICE,), bureau_unit_ids)
+
+# Who moves an item on from each state.
+ACTORS = {
+    Status.DRAFT: EDITOR,
+    Status.RETURNED: EDITOR,
+    Status.SUBMITTED: UNIT_HEAD,
+    Status.UNIT_APPROVED: LEADER,
+    Status.LEADER_APPROVED: OFFICE,
+    Status.ACCEPTED: OFFICE,
+    Status.PUBLISHED: EDITOR,
+}
+
+EDITABLE_STATES = (Status.DRAFT, Status.RETURNED, Status.PUBLISHED)
+REVIEW_STATES = (Status.SUBMITTED, Status.UNIT_APPROVED, Status.LEADER_APPROVED, Status.ACCEPTED)
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: tuple
+    target: str | None  # None: the state does not change (filing)
+    comment_required: bool = False
+    forbid_own: bool = False  # refused to the person who submitted the item
+    notify_submitter: bool = False
+    style: str = "primary"
+
+    @property
+    def label(self):
+        return Action(self.action).label
+
+
+TRANSITIONS = {
+    t.action: t
+    for t in (
+        Transition(Action.SUBMIT, (Status.DRAFT, Status.RETURNED), Status.SUBMITTED),
+        Transition(Action.UNIT_APPROVE, (Status.SUBMITTED,), Status.UNIT_APPROVED,
+                   forbid_own=True, notify_submitter=True, style="success"),
+        Transition(Action.LEADER_APPROVE, (Status.UNIT_APPROVED,), Status.LEADER_APPROVED,
+                   forbid_own=True, notify_submitter=True, style="success"),
+        Transition(Action.ACCEPT, (Status.LEADER_APPROVED,), Status.ACCEPTED,
+                   forbid_own=True, notify_submitter=True, style="success"),
+        Transition(Action.FILE, (Status.ACCEPTED,), None, style="secondary"),
+        Transition(Action.PUBLISH, (Status.ACCEPTED,), Status.PUBLISHED,
+                   forbid_own=True, notify_submitter=True, style="success"),
+        Transition(Action.RETURN, REVIEW_STATES, Status.RETURNED,
+                   comment_required=True, notify_submitter=True, style="danger"),
+    )
+}
+
+
+def refusal(user, item, transition):
+    """Why ``user`` may not apply ``transition`` to ``item`` now, or ``None`` when they may."""
+    if item.status not in transition.sources:
+        return _("当前状态为“%(status)s”，不能执行“%(action)s”。") % {
+            "status": item.get_status_display(), "action": transition.label,
+        }
+    if not ACTORS[item.status].covers(user, item.owner_unit_id):
+        return _("您没有权限对该事项执行“%(action)s”。") % {"action": transition.label}
+    if transition.forbid_own and item.submitted_by_id == user.pk:
+        return _("不能审批自己提交的事项。")
+    if transition.action == Action.PUBLISH and item.requires_filing and not item.filed_on:
+        return _("公布前须先登记报市法制办、编办、公开办审核备案的情况。")
+    return None
+
+
+def available_transitions(user, item):
+    return [t for t in TRANSITIONS.values() if refusal(user, item, t) is None]
+
+
+def may_edit(user, item):
+    return item.status in EDITABLE_STATES and EDITOR.covers(user, item.owner_unit_id)
+
+
+def pending_q(user, unit_field="unit"):
+    """Items waiting for ``user`` to act: returned drafts to fix, submissions to review."""
+    q = Q(pk__in=[])
+    units = EDITOR.units(user)
+    if units:
+        q |= Q(status=Status.RETURNED, **{f"{unit_field}__in": units})
+    for status in REVIEW_STATES:
+        units = ACTORS[status].units(user)
+        if units:
+            q |= Q(status=status, **{f"{unit_field}__in": units}) & ~Q(submitted_by=user)
+    return q

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# System packages the project needs, from Debian's archive: a CJK font (PDFs and screenshots
+# must render Chinese), Chromium for the browser tests, poppler for checking PDFs, gettext for
+# the message catalogues. Installs only what is missing; needs root (or sudo) the first time.
+set -euo pipefail
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+fc-list 2>/dev/null | grep -q "Noto Sans CJK" || need+=(fonts-noto-cjk)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
+
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "缺少系统软件包：${need[*]}；请以 root 身份安装（apt-get install ${need[*]}）。" >&2
+    exit 1
+  fi
+fi
+echo "安装系统软件包：${need[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

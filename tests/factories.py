@@ -1,0 +1,66 @@
+"""factory_boy factories and the personas every test file shares."""
+
+import factory
+from django.contrib.auth.models import Group
+
+from org.models import Post, Unit, User
+from powers.models import LegalBasis, PowerItem
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"U{n:03d}")
+    name = factory.Sequence(lambda n: f"测试单位{n}")
+    kind = "section"
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Post
+
+    unit = factory.SubFactory(UnitFactory)
+    name = factory.Sequence(lambda n: f"岗位{n}")
+    tier = "key"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    real_name = factory.Sequence(lambda n: f"用户{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.gov.cn")
+    unit = factory.SubFactory(UnitFactory)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if extracted:
+            self.groups.set([Group.objects.get_or_create(name=r)[0] for r in extracted])
+
+    @factory.post_generation
+    def oversees(self, create, extracted, **kwargs):
+        if extracted:
+            self.oversees.set(extracted)
+
+
+class PowerItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PowerItem
+        skip_postgeneration_save = True
+
+    code = factory.Sequence(lambda n: f"CF-T-{n:04d}")
+    category = "penalty"
+    name = factory.Sequence(lambda n: f"对违法行为{n}的处罚")
+    content = "依法对违法行为作出行政处罚。"
+    unit = factory.SubFactory(UnitFactory)
+    has_discretion = True
+
+    @factory.post_generation
+    def bases(self, create, extracted, **kwargs):
+        for i in range(extracted if extracted is not None else 1):
+            LegalBasis.objects.create(power=self, law_name="《中华人民共和国行政处罚法》", article=f"第{i + 1}条", order=i)

@@ -6,6 +6,7 @@ app_name = "powers"
 urlpatterns = [
     path("", views.PowerListView.as_view(), name="list"),
     path("new/", views.PowerEditView.as_view(), name="create"),
+    path("compile/", views.PowerCompileView.as_view(), name="compile"),
     path("<int:pk>/", views.PowerDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.PowerEditView.as_view(), name="edit"),
     path("<int:pk>/history/", views.PowerHistoryView.as_view(), name="history"),

@@ -9,7 +9,7 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from review.services import StaleEdit, WorkflowError
-from review.views import HistoryView, TransitionView, review_context
+from review.views import CompileView, HistoryView, TransitionView, review_context
 from review.workflow import EDITOR, may_edit
 
 from .filters import PowerItemFilter
@@ -98,3 +98,7 @@ class PowerTransitionView(TransitionView):
 class PowerHistoryView(HistoryView):
     model = PowerItem
     children = ((LegalBasis, "power_id"),)
+
+
+class PowerCompileView(CompileView):
+    model = PowerItem

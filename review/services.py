@@ -185,3 +185,18 @@ def children_sync(*, parent, manager, rows, fields, actor):
         if pk not in keep:
             child._history_user = actor
             child.delete()
+
+
+def review_transition_many(*, items, action, actor, **fields):
+    """Apply one step to several items at once, all or nothing (the office's compiled catalogue).
+
+    Raises ``WorkflowError`` naming the first item refused; then none of them has changed.
+    """
+    with transaction.atomic():
+        records = []
+        for item in items:
+            try:
+                records.append(review_transition(item=item, action=action, actor=actor, **fields))
+            except WorkflowError as exc:
+                raise WorkflowError(f"{item}：{exc.message}", field=exc.field) from exc
+    return records

@@ -1,6 +1,7 @@
 """Pages shared by every reviewable model: 待我处理, workflow steps, history."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,11 +9,12 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_GET
 
+from .choices import Action, Status
 from .forms import TransitionForm
 from .history import history_entries
 from .registry import reviewable_models
-from .services import WorkflowError, review_trail, review_transition
-from .workflow import TRANSITIONS, available_transitions, may_edit, pending_q
+from .services import WorkflowError, review_trail, review_transition, review_transition_many
+from .workflow import OFFICE, TRANSITIONS, available_transitions, may_edit, pending_q
 
 
 def review_context(user, item):
@@ -87,3 +89,43 @@ class HistoryView(View):
 
     def entry_title(self, record):
         return str(record.instance_type._meta.verbose_name)
+
+
+class CompileView(View):
+    """The office's compiled catalogue (汇总编制): accepted items bureau-wide, filed and published
+    together."""
+
+    model = None
+    template_name = "review/compile.html"
+    http_method_names = ["get", "post"]
+
+    def items(self, request):
+        if not OFFICE.units(request.user):
+            raise PermissionDenied(_("只有防控办可以汇总编制。"))
+        return (
+            self.model.objects.for_user(request.user).filter(status=Status.ACCEPTED)
+            .select_related("unit").order_by("unit__order", "code")
+        )
+
+    def get(self, request):
+        return render(request, self.template_name, {
+            "items": self.items(request), "opts": self.model._meta,
+            "file_form": TransitionForm.for_action(Action.FILE, prefix="file"),
+        })
+
+    def post(self, request):
+        action = request.POST.get("action")
+        if action not in (Action.FILE, Action.PUBLISH):
+            raise Http404
+        chosen = list(self.items(request).filter(pk__in=request.POST.getlist("item")))
+        form = TransitionForm.for_action(action, request.POST, prefix="file")
+        if not chosen:
+            messages.error(request, _("请至少选择一项。"))
+        elif form.is_valid():
+            try:
+                review_transition_many(items=chosen, action=action, actor=request.user, **form.cleaned_data)
+            except WorkflowError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("已对 %(n)d 项执行“%(action)s”。") % {"n": len(chosen), "action": TRANSITIONS[action].label})
+        return redirect(request.path)

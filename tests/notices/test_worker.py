@@ -1,0 +1,48 @@
+"""The notification email task on a real Celery worker, through the Redis of REDIS_URL."""
+
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.core import mail
+
+from config.celery import app
+from notices.models import Notification
+from notices.services import notification_send
+from notices.tasks import email_notification
+
+
+@pytest.fixture
+def real_worker(redis_url):
+    saved = {k: app.conf[k] for k in ("broker_url", "result_backend", "task_always_eager")}
+    app.conf.update(broker_url=redis_url, result_backend=redis_url, task_always_eager=False)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+            yield app
+    finally:
+        app.conf.update(saved)
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_notification_is_emailed_once_by_a_real_worker(real_worker, people):
+    mail.outbox = []
+    note = notification_send(recipient=people.staff_a, subject="您提交的职权事项已被退回", body="请补充条款", url="/powers/1/")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        note.refresh_from_db()
+        if note.emailed_at:
+            break
+        time.sleep(0.2)
+    assert note.emailed_at, "the worker did not send the notification within 30 s"
+    # Sending the same notification again is a no-op: the worker reports nothing sent.
+    assert email_notification.delay(note.pk).get(timeout=30) is None
+    assert [m.to for m in mail.outbox] == [[people.staff_a.email]]
+    assert "/powers/1/" in mail.outbox[0].body
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_worker_result_comes_back_through_redis(real_worker, people):
+    note = Notification.objects.create(recipient=people.head_a, subject="测试")
+    assert email_notification.delay(note.pk).get(timeout=30) == people.head_a.email

@@ -5,12 +5,13 @@ from django.utils.translation import gettext_lazy as _
 from org.models import Unit
 from org.scoping import subtree_q, visible_unit_ids
 from review.choices import Status
+from review.filters import ListFilterSet
 
 from .choices import PowerCategory
 from .models import PowerItem
 
 
-class PowerItemFilter(django_filters.FilterSet):
+class PowerItemFilter(ListFilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
     unit = django_filters.ModelChoiceFilter(label=_("行使单位"), queryset=Unit.objects.none(), method="in_unit")
     category = django_filters.ChoiceFilter(label=_("职权类别"), choices=PowerCategory.choices)
@@ -29,7 +30,7 @@ class PowerItemFilter(django_filters.FilterSet):
         fields = ["q", "unit", "category", "status", "has_discretion"]
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.filters["unit"].queryset = Unit.objects.filter(pk__in=visible_unit_ids(user))
 
     def search(self, queryset, name, value):

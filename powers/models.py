@@ -34,7 +34,7 @@ class PowerItem(Reviewable):
     has_discretion = models.BooleanField(_("有自由裁量权"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("创建人"), on_delete=models.PROTECT,
-        related_name="+", null=True, editable=False,
+        related_name="+", null=True,
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)

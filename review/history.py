@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
-HIDDEN_FIELDS = {"lock_version", "updated_at", "published_record", "submitted_at"}
+HIDDEN_FIELDS = {"lock_version", "updated_at", "created_at", "published_record", "submitted_at"}
 
 
 @dataclass
@@ -53,10 +53,10 @@ def history_entries(records, title=str):
         previous = record.prev_record
         if previous is not None and record.history_type == "~":
             model = record.instance_type
-            delta = record.diff_against(previous)
+            # Non-editable fields (state, filing) are history too: name every tracked field.
+            names = {f.name for f in record.tracked_fields} | {f.name for f in record._history_m2m_fields}
+            delta = record.diff_against(previous, included_fields=names - HIDDEN_FIELDS - {"id"})
             for change in delta.changes:
-                if change.field in HIDDEN_FIELDS:
-                    continue
                 entry.changes.append(Change(
                     label=str(model._meta.get_field(change.field).verbose_name),
                     old=_display(model, change.field, change.old),

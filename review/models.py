@@ -24,17 +24,17 @@ class Reviewable(models.Model):
 
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
     revision = models.PositiveIntegerField(_("版本"), default=1)
-    lock_version = models.PositiveIntegerField(default=0, editable=False)
+    lock_version = models.PositiveIntegerField(default=0)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("提交人"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+", editable=False,
+        on_delete=models.PROTECT, related_name="+",
     )
-    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True, editable=False)
-    filed_on = models.DateField(_("报审备案日期"), null=True, blank=True, editable=False)
-    filing_reference = models.CharField(_("备案文号"), max_length=100, blank=True, editable=False)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    filed_on = models.DateField(_("报审备案日期"), null=True, blank=True)
+    filing_reference = models.CharField(_("备案文号"), max_length=100, blank=True)
     published_record = models.ForeignKey(
         "review.ReviewRecord", verbose_name=_("已公布版本"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+", editable=False,
+        on_delete=models.SET_NULL, related_name="+",
     )
 
     class Meta:

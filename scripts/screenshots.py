@@ -3,7 +3,7 @@
     .venv/bin/python scripts/screenshots.py http://127.0.0.1:8000 out/ \
         office:/ office:/powers/ ghdd_head:/powers/5/ -:/public/ --width 390
 
-Each shot is USER:PATH (USER "-" for no login; demo password). Files are named after the path.
+Each shot is USER:PATH (USER "anon" for no login; demo password). Files are named after the path.
 """
 
 import argparse
@@ -33,7 +33,7 @@ def main():
             user, path = shot.split(":", 1)
             context = browser.new_context(viewport={"width": args.width, "height": 900}, locale="zh-CN")
             page = context.new_page()
-            if user != "-":
+            if user != "anon":
                 page.goto(f"{args.base}/accounts/login/")
                 page.fill("#id_username", user)
                 page.fill("#id_password", args.password)

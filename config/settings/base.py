@@ -143,5 +143,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"},
+                # Eager tasks (the embedded default) would log every call; a worker logs its own.
+                "celery.app.trace": {"level": "WARNING" if not REDIS_URL else "INFO"}},
 }

@@ -118,7 +118,9 @@ class Command(BaseCommand):
                 "code": row["code"], "category": row["category"], "name": row["name"],
                 "sub_item": row.get("sub_item", ""), "content": row["content"], "unit": unit,
                 "has_discretion": row["has_discretion"],
-                "posts": list(Post.objects.filter(unit=unit, name__in=row["posts"])),
+                # Fall back to the unit head's post where the data names posts of another unit.
+                "posts": list(Post.objects.filter(unit=unit, name__in=row["posts"]))
+                or [head.post] if head.post else [],
             }
             bases = [{"law_name": b["law"], "article": b["article"], "text": b["text"]} for b in row["legal_bases"]]
             with transaction.atomic():

@@ -1,0 +1,28 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class ListFilterSet(django_filters.FilterSet):
+    """Base of every list page's filters: knows the user, and styles its widgets compactly."""
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            for f in form.fields.values():
+                widget = f.widget
+                if isinstance(widget, forms.NullBooleanSelect):
+                    widget.choices = [("unknown", _("全部")), ("true", _("是")), ("false", _("否"))]
+                elif isinstance(f, forms.ModelChoiceField):
+                    f.empty_label = _("全部")
+                elif isinstance(f, forms.ChoiceField) and f.choices and list(f.choices)[0][0] == "":
+                    f.choices = [("", _("全部"))] + list(f.choices)[1:]
+                widget.attrs["class"] = (
+                    "form-select form-select-sm" if isinstance(widget, forms.Select) else "form-control form-control-sm"
+                )
+        return self._form

@@ -1,0 +1,25 @@
+from django.core.management import call_command
+
+from org.models import Post, Unit, User
+from powers.models import LegalBasis, PowerItem
+from review.choices import Status
+from review.models import ReviewRecord
+
+
+def test_seed_demo_builds_a_bureau_and_runs_twice_without_duplicates(db):
+    call_command("seed_demo", verbosity=0)
+    counts = (Unit.objects.count(), Post.objects.count(), User.objects.count(), PowerItem.objects.count(),
+              LegalBasis.objects.count(), ReviewRecord.objects.count())
+    call_command("seed_demo", verbosity=0)
+    assert counts == (Unit.objects.count(), Post.objects.count(), User.objects.count(), PowerItem.objects.count(),
+                      LegalBasis.objects.count(), ReviewRecord.objects.count())
+    assert Unit.objects.count() >= 10 and Post.objects.count() >= 30 and PowerItem.objects.count() >= 60
+    assert set(PowerItem.objects.values_list("status", flat=True)) == set(Status.values)
+    assert PowerItem.objects.filter(revision=2, status=Status.DRAFT, published_record__isnull=False).exists()
+    assert PowerItem.objects.values("category").distinct().count() == 12
+    for role in ("staff", "unit_head", "leader", "office", "leadership", "admin"):
+        assert User.objects.filter(groups__name=role).exists(), role
+    # Every published power was approved by a different person at each step.
+    published = PowerItem.objects.filter(status=Status.PUBLISHED).first()
+    actors = ReviewRecord.objects.filter(object_id=published.pk, action__in=["submit", "unit_approve", "leader_approve", "accept"])
+    assert len({r.actor_id for r in actors}) == 4

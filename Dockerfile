@@ -2,7 +2,7 @@ FROM python:3.11-slim-bookworm
 
 # Pango for WeasyPrint, a CJK font so that PDFs render Chinese.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk gettext \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk gettext graphviz \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -7,20 +7,19 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install install-dev system-deps lock clean
+.PHONY: run test install install-dev lock clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 
 install: $(PY)
+	bash scripts/install-system-deps.sh
 	$(PY) -m pip install -q -r requirements.lock
 
-install-dev: $(PY) system-deps
+install-dev: $(PY)
+	bash scripts/install-system-deps.sh test
 	$(PY) -m pip install -q -r requirements-dev.lock
-
-system-deps:
-	bash scripts/install-system-deps.sh
 
 run: install
 	$(PY) manage.py migrate --noinput

@@ -3,9 +3,9 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from org.models import Post, Unit
-from org.scoping import editable_unit_ids
+from org.scoping import editable_unit_ids, visible_unit_ids
 
-from .models import LegalBasis, PowerItem
+from .models import FlowStep, LegalBasis, PowerItem
 
 
 class LockedModelForm(forms.ModelForm):
@@ -73,3 +73,57 @@ def legal_basis_rows(formset):
             continue
         rows.append({"id": form.instance.pk, **{k: data[k] for k in ("law_name", "article", "text")}})
     return rows
+
+
+class FlowStepForm(forms.ModelForm):
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = FlowStep
+        fields = ["name", "handler_unit", "handler_post", "handler_text", "immediate", "time_limit_days",
+                  "conditions", "procedure", "supervision", "note"]
+        widgets = {"conditions": forms.Textarea(attrs={"rows": 2}), "procedure": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"time_limit_days": _("法定或承诺的办理时限；即时办结的环节勾选“即时办结”。")}
+
+    def __init__(self, *args, power, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.filter(pk__in=visible_unit_ids(user))
+        self.fields["handler_unit"].queryset = units
+        self.fields["handler_post"].queryset = Post.objects.filter(unit__in=units).select_related("unit")
+        self.fields["time_limit_days"].min_value = 1
+        self.fields["time_limit_days"].widget.attrs["min"] = 1
+        if not self.is_bound:
+            self.initial["lock_version"] = power.lock_version
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("immediate") and cleaned.get("time_limit_days"):
+            self.add_error("time_limit_days", _("即时办结的环节不需要再填写时限。"))
+        if cleaned.get("time_limit_days") == 0:
+            self.add_error("time_limit_days", _("时限至少为 1 个工作日；当场办结请勾选“即时办结”。"))
+        unit, post = cleaned.get("handler_unit"), cleaned.get("handler_post")
+        if unit and post and post.unit_id != unit.pk:
+            self.add_error("handler_post", _("承办岗位必须属于承办单位。"))
+        if not (unit or post or cleaned.get("handler_text")):
+            self.add_error("handler_unit", _("请填写承办单位、岗位或人员中的至少一项。"))
+        return cleaned
+
+
+class FlowEdgeForm(forms.Form):
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+    source = forms.ModelChoiceField(label=_("从环节"), queryset=FlowStep.objects.none())
+    target = forms.ModelChoiceField(label=_("到环节"), queryset=FlowStep.objects.none())
+    label = forms.CharField(label=_("条件/分支（可选）"), max_length=30, required=False,
+                            widget=forms.TextInput(attrs={"list": "edge-labels"}))
+
+    def __init__(self, *args, power, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any step id is accepted here so that a link to another flow gets the service's
+        # message rather than a generic "invalid choice".
+        self.fields["source"].queryset = FlowStep.objects.all()
+        self.fields["target"].queryset = FlowStep.objects.all()
+        self.fields["source"].choices = self.fields["target"].choices = [("", "---------")] + [
+            (s.pk, s.name) for s in power.steps.order_by("order", "pk")
+        ]
+        if not self.is_bound:
+            self.initial["lock_version"] = power.lock_version

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.functional import cached_property
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -12,6 +13,7 @@ from org.scoping import ScopedQuerySet
 from review.models import Reviewable
 
 from .choices import PowerCategory
+from .flows import flow_problems
 
 code_validator = RegexValidator(r"^[A-Za-z0-9][A-Za-z0-9\-_.]*$", _("编码只能包含字母、数字、连字符、下划线和点。"))
 
@@ -68,7 +70,35 @@ class PowerItem(Reviewable):
             "legal_bases": [
                 {"law": b.law_name, "article": b.article, "text": b.text} for b in self.legal_bases.all()
             ],
+            "flow": self.flow,
         }
+
+    @cached_property
+    def flow(self):
+        """The flow as plain data, read once per instance."""
+        return flow_data(self)
+
+    def review_problems(self):
+        """What must be fixed before the power (with its flow) can be submitted."""
+        return flow_problems(self.flow)
+
+
+def flow_data(power):
+    """The power's flow as plain data: what the validator, the drawing and snapshots read."""
+    steps = power.steps.select_related("handler_unit", "handler_post").order_by("order", "pk")
+    return {
+        "steps": [
+            {"id": s.pk, "name": s.name, "handler": s.handler, "conditions": s.conditions,
+             "procedure": s.procedure, "immediate": s.immediate, "days": s.time_limit_days,
+             "time_limit": s.time_limit_label, "supervision": s.supervision, "note": s.note}
+            for s in steps
+        ],
+        "edges": [
+            {"source": e.source_id, "target": e.target_id, "label": e.label,
+             "source_power": e.source.power_id, "target_power": e.target.power_id}
+            for e in power.edges.select_related("source", "target").order_by("pk")
+        ],
+    }
 
 
 class LegalBasis(models.Model):
@@ -91,3 +121,78 @@ class LegalBasis(models.Model):
 
     def __str__(self):
         return f"{self.law_name}{self.article}"
+
+
+class FlowStep(models.Model):
+    """One step (环节) of a power's process flow: who handles it, how, and within what time."""
+
+    power = models.ForeignKey(PowerItem, on_delete=models.CASCADE, related_name="steps")
+    name = models.CharField(_("环节名称"), max_length=60)
+    handler_unit = models.ForeignKey(
+        Unit, verbose_name=_("承办单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    handler_post = models.ForeignKey(
+        Post, verbose_name=_("承办岗位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    handler_text = models.CharField(_("承办人员/机构（补充说明）"), max_length=60, blank=True)
+    conditions = models.TextField(_("办理条件/标准"), blank=True)
+    procedure = models.TextField(_("办理程序"), blank=True)
+    immediate = models.BooleanField(_("即时办结"), default=False)
+    time_limit_days = models.PositiveSmallIntegerField(_("时限（工作日）"), null=True, blank=True)
+    supervision = models.CharField(_("监督渠道"), max_length=200, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    order = models.PositiveIntegerField(_("排序"), default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "power__unit"
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("流程环节")
+        verbose_name_plural = _("流程环节")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def handler(self):
+        parts = [self.handler_unit.short_name or self.handler_unit.name] if self.handler_unit_id else []
+        if self.handler_post_id:
+            parts.append(self.handler_post.name)
+        if self.handler_text:
+            parts.append(self.handler_text)
+        return " · ".join(parts)
+
+    @property
+    def time_limit_label(self):
+        if self.immediate:
+            return str(_("即时"))
+        if self.time_limit_days is None:
+            return ""
+        return str(_("%(n)d 个工作日") % {"n": self.time_limit_days})
+
+
+class FlowEdge(models.Model):
+    """A directed link from one step to the next, with an optional branch label."""
+
+    power = models.ForeignKey(PowerItem, on_delete=models.CASCADE, related_name="edges")
+    source = models.ForeignKey(FlowStep, verbose_name=_("从"), on_delete=models.CASCADE, related_name="out_edges")
+    target = models.ForeignKey(FlowStep, verbose_name=_("到"), on_delete=models.CASCADE, related_name="in_edges")
+    label = models.CharField(_("条件/分支"), max_length=30, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "power__unit"
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("流程连线")
+        verbose_name_plural = _("流程连线")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target"], name="flowedge_unique_pair"),
+            models.CheckConstraint(condition=~models.Q(source=models.F("target")), name="flowedge_no_self_loop"),
+        ]
+
+    def __str__(self):
+        return f"{self.source} → {self.target}" + (f"（{self.label}）" if self.label else "")

@@ -10,5 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.PowerDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.PowerEditView.as_view(), name="edit"),
     path("<int:pk>/history/", views.PowerHistoryView.as_view(), name="history"),
+    path("<int:pk>/flow/", views.FlowEditorView.as_view(), name="flow"),
+    path("<int:pk>/flow/print/", views.FlowPrintView.as_view(), name="flow_print"),
     path("<int:pk>/step/<str:action>/", views.PowerTransitionView.as_view(), name="transition"),
 ]

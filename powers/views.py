@@ -2,7 +2,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView
@@ -13,9 +15,13 @@ from review.views import CompileView, HistoryView, TransitionView, review_contex
 from review.workflow import EDITOR, may_edit
 
 from .filters import PowerItemFilter
-from .forms import LegalBasisFormSet, PowerItemForm, legal_basis_rows
-from .models import LegalBasis, PowerItem
-from .services import power_create, power_update
+from .flowchart import FlowchartError, render_flow_svg
+from .flows import flow_problems, statutory_total
+from .forms import FlowEdgeForm, FlowStepForm, LegalBasisFormSet, PowerItemForm, legal_basis_rows
+from .models import FlowEdge, FlowStep, LegalBasis, PowerItem
+from .services import (
+    flow_edge_add, flow_edge_delete, flow_step_delete, flow_step_move, flow_step_save, power_create, power_update,
+)
 
 
 class PowerListView(FilterView):
@@ -43,7 +49,8 @@ class PowerDetailView(DetailView):
         )
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), **review_context(self.request.user, self.object)}
+        return {**super().get_context_data(**kwargs), **review_context(self.request.user, self.object),
+                **flow_context(self.object)}
 
 
 class PowerEditView(View):
@@ -97,8 +104,96 @@ class PowerTransitionView(TransitionView):
 
 class PowerHistoryView(HistoryView):
     model = PowerItem
-    children = ((LegalBasis, "power_id"),)
+    children = ((LegalBasis, "power_id"), (FlowStep, "power_id"), (FlowEdge, "power_id"))
 
 
 class PowerCompileView(CompileView):
     model = PowerItem
+
+
+# --- the process flow -------------------------------------------------------------------------
+
+def flow_context(power, styles=None):
+    """The drawing, the statutory total and the rule breaches of a power's flow."""
+    data = power.flow
+    context = {"flow": data, "flow_problems": flow_problems(data) if data["steps"] else [],
+               "flow_total": statutory_total(data), "flow_svg": "", "flow_error": ""}
+    try:
+        context["flow_svg"] = mark_safe(render_flow_svg(data, styles=styles, title=str(power)))
+    except FlowchartError as exc:
+        context["flow_error"] = str(exc)
+    return context
+
+
+class FlowPrintView(View):
+    """A print-friendly page: the flowchart and the table of steps."""
+
+    def get(self, request, pk):
+        power = get_object_or_404(PowerItem.objects.for_user(request.user).select_related("unit"), pk=pk)
+        return render(request, "powers/flow_print.html", {"object": power, **flow_context(power)})
+
+
+class FlowEditorView(View):
+    """Edit a power's flow: steps (add, change, reorder, delete) and links (add, delete).
+
+    Each POST names one operation; each is a service call with the power's lock version, so a
+    flow edited in two tabs refuses the stale one.
+    """
+
+    template_name = "powers/flow_editor.html"
+
+    def get_power(self, request, pk):
+        power = get_object_or_404(PowerItem.objects.for_user(request.user).select_related("unit"), pk=pk)
+        if not may_edit(request.user, power):
+            raise PermissionDenied(_("该事项当前状态为“%(status)s”，您不能修改其流程图。") % {"status": power.get_status_display()})
+        return power
+
+    def render_editor(self, request, power, step_form=None, edge_form=None, editing=None):
+        return render(request, self.template_name, {
+            "object": power, "editing": editing, **flow_context(power),
+            "steps": power.steps.select_related("handler_unit", "handler_post").order_by("order", "pk"),
+            "edges": power.edges.select_related("source", "target").order_by("pk"),
+            "step_form": step_form or FlowStepForm(power=power, user=request.user, instance=editing),
+            "edge_form": edge_form or FlowEdgeForm(power=power),
+        })
+
+    def get(self, request, pk):
+        power = self.get_power(request, pk)
+        editing = get_object_or_404(power.steps, pk=request.GET["step"]) if request.GET.get("step") else None
+        return self.render_editor(request, power, editing=editing)
+
+    def post(self, request, pk):
+        power = self.get_power(request, pk)
+        op = request.POST.get("op")
+        lock = request.POST.get("lock_version")
+        try:
+            if op == "save_step":
+                editing = get_object_or_404(power.steps, pk=request.POST["step"]) if request.POST.get("step") else None
+                form = FlowStepForm(request.POST, power=power, user=request.user, instance=editing)
+                if not form.is_valid():
+                    return self.render_editor(request, power, step_form=form, editing=editing)
+                step = flow_step_save(power=power, actor=request.user, lock_version=lock, data=form.cleaned_data, step=editing)
+                messages.success(request, _("已保存环节“%(step)s”。") % {"step": step})
+            elif op == "add_edge":
+                form = FlowEdgeForm(request.POST, power=power)
+                if not form.is_valid():
+                    return self.render_editor(request, power, edge_form=form)
+                flow_edge_add(power=power, actor=request.user, lock_version=lock, **{
+                    k: form.cleaned_data[k] for k in ("source", "target", "label")})
+                messages.success(request, _("已添加连线。"))
+            elif op in ("delete_step", "up", "down"):
+                step = get_object_or_404(power.steps, pk=request.POST.get("step"))
+                if op == "delete_step":
+                    flow_step_delete(power=power, actor=request.user, lock_version=lock, step=step)
+                    messages.success(request, _("已删除环节“%(step)s”及其连线。") % {"step": step})
+                else:
+                    flow_step_move(power=power, actor=request.user, lock_version=lock, step=step, offset=-1 if op == "up" else 1)
+            elif op == "delete_edge":
+                edge = get_object_or_404(power.edges, pk=request.POST.get("edge"))
+                flow_edge_delete(power=power, actor=request.user, lock_version=lock, edge=edge)
+                messages.success(request, _("已删除连线。"))
+            else:
+                raise Http404
+        except WorkflowError as exc:
+            messages.error(request, exc.message)
+        return redirect("powers:flow", power.pk)

@@ -99,6 +99,10 @@ def refusal(user, item, transition):
         return _("您没有权限对该事项执行“%(action)s”。") % {"action": transition.label}
     if transition.forbid_own and item.submitted_by_id == user.pk:
         return _("不能审批自己提交的事项。")
+    if transition.action == Action.SUBMIT:
+        problems = item.review_problems()
+        if problems:
+            return _("提交前请先修正：%(problems)s") % {"problems": "；".join(problems)}
     if transition.action == Action.PUBLISH and item.requires_filing and not item.filed_on:
         return _("公布前须先登记报市法制办、编办、公开办审核备案的情况。")
     return None

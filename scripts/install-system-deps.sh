@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# System packages the project needs, from Debian's archive: a CJK font (PDFs and screenshots
-# must render Chinese), Chromium for the browser tests, poppler for checking PDFs, gettext for
-# the message catalogues. Installs only what is missing; needs root (or sudo) the first time.
+# System packages the project needs, from Debian's archive. Installs only what is missing;
+# needs root (or sudo) the first time.
+#   install-system-deps.sh        what the app needs: Graphviz (lays out the flowcharts) and
+#                                 a CJK font (PDFs must render Chinese)
+#   install-system-deps.sh test   also Chromium (browser tests), poppler (reading PDFs back)
 set -euo pipefail
 
 need=()
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v dot >/dev/null 2>&1 || need+=(graphviz)
 fc-list 2>/dev/null | grep -q "Noto Sans CJK" || need+=(fonts-noto-cjk)
-command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
-command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
+if [ "${1:-}" = "test" ]; then
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+fi
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

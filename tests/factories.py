@@ -4,7 +4,7 @@ import factory
 from django.contrib.auth.models import Group
 
 from org.models import Post, Unit, User
-from powers.models import LegalBasis, PowerItem
+from powers.models import FlowEdge, FlowStep, LegalBasis, PowerItem
 
 
 class UnitFactory(factory.django.DjangoModelFactory):
@@ -64,3 +64,12 @@ class PowerItemFactory(factory.django.DjangoModelFactory):
     def bases(self, create, extracted, **kwargs):
         for i in range(extracted if extracted is not None else 1):
             LegalBasis.objects.create(power=self, law_name="《中华人民共和国行政处罚法》", article=f"第{i + 1}条", order=i)
+
+    @factory.post_generation
+    def flow(self, create, extracted, **kwargs):
+        """A valid two-step flow by default (受理 → 决定); ``flow=False`` for none."""
+        if extracted is False:
+            return
+        first = FlowStep.objects.create(power=self, name="受理", handler_text="窗口", immediate=True, order=1)
+        last = FlowStep.objects.create(power=self, name="决定", handler_text="负责人", time_limit_days=5, order=2)
+        FlowEdge.objects.create(power=self, source=first, target=last)

@@ -212,9 +212,12 @@ def test_list_query_count_does_not_grow(people, bureau, client_for, django_asser
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("bases", [1, 12])
-def test_detail_query_count_does_not_grow_with_legal_bases(people, bureau, client_for, django_assert_num_queries, bases):
-    power = PowerItemFactory(unit=bureau.a, bases=bases)
+@pytest.mark.parametrize("bases,steps", [(1, 2), (12, 30)])
+def test_detail_query_count_does_not_grow_with_bases_or_steps(people, bureau, client_for, django_assert_num_queries, bases, steps):
+    from tests.powers.test_flows import chain
+
+    power = PowerItemFactory(unit=bureau.a, bases=bases, flow=False)
+    chain(power, steps)
     client = client_for(people.office)
     client.get(power.get_absolute_url())
     with django_assert_num_queries(DETAIL_QUERIES):
@@ -224,4 +227,4 @@ def test_detail_query_count_does_not_grow_with_legal_bases(people, bureau, clien
 # session, user, roles, scope (units), unread count, page count, filter choices, rows …: a fixed
 # number whatever the row count.
 LIST_QUERIES = 11
-DETAIL_QUERIES = 12
+DETAIL_QUERIES = 14

@@ -13,7 +13,7 @@ from demo.data import org as org_data
 from demo.data import powers as power_data
 from org.models import Post, Unit, User
 from powers.models import PowerItem
-from powers.services import power_create, power_update
+from powers.services import flow_replace, power_create, power_update
 from review.choices import Action, FilingBody, Status
 from review.services import review_transition
 
@@ -125,10 +125,33 @@ class Command(BaseCommand):
             bases = [{"law_name": b["law"], "article": b["article"], "text": b["text"]} for b in row["legal_bases"]]
             with transaction.atomic():
                 power = power_create(actor=staff, data=data, legal_bases=bases)
+                self.draw_flow(power, power_data.FLOWS[row["flow"]], staff)
                 self.walk(power, STATE_CYCLE[index % len(STATE_CYCLE)], staff, head,
                           self.leader_for(unit, users), users["office"], today, index)
             created += 1
         return created
+
+    def draw_flow(self, power, flow, actor):
+        unit = power.unit
+        posts = {p.name: p for p in unit.posts.all()}
+        units = {u.short_name: u for u in Unit.objects.all()} | {u.name: u for u in Unit.objects.all()}
+        steps = []
+        for s in flow["steps"]:
+            handler = s["handler"]
+            row = {
+                "key": s["key"], "name": s["name"], "conditions": s["conditions"], "procedure": s["procedure"],
+                "immediate": s["days"] is None, "time_limit_days": s["days"], "supervision": s["supervision"],
+                "handler_unit": None, "handler_post": None, "handler_text": "",
+            }
+            if handler in posts:
+                row.update(handler_unit=unit, handler_post=posts[handler])
+            elif handler in units:
+                row["handler_unit"] = units[handler]
+            else:
+                row["handler_text"] = handler
+            steps.append(row)
+        power.refresh_from_db()
+        flow_replace(power=power, actor=actor, lock_version=power.lock_version, steps=steps, edges=flow["edges"])
 
     def walk(self, power, target, staff, head, leader, office, today, index):
         actors = {
@@ -140,6 +163,7 @@ class Command(BaseCommand):
             Action.LEADER_APPROVE: "同意。",
             Action.ACCEPT: "材料齐全，验收通过，纳入全局职权目录汇编。",
         }
+        power.refresh_from_db()
         if target == Status.RETURNED:
             review_transition(item=power, action=Action.SUBMIT, actor=staff)
             review_transition(item=power, action=Action.RETURN, actor=head, comment=RETURN_COMMENTS[index % 3])

@@ -18,5 +18,7 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("inbox/", include("notices.urls")),
     path("powers/", include("powers.urls")),
+    path("risks/", include("riskpoints.urls")),
+    path("controls/", include("controls.urls")),
     path("admin/", admin.site.urls),
 ]

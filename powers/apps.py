@@ -7,8 +7,10 @@ class PowersConfig(AppConfig):
     verbose_name = _("职权目录")
 
     def ready(self):
-        from review.registry import register
+        from review import registry
+        from review.choices import Action
 
         from .models import PowerItem
 
-        register(PowerItem)
+        registry.register(PowerItem)
+        registry.add_guard(PowerItem, Action.SUBMIT, PowerItem.flow_problems)

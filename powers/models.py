@@ -78,8 +78,8 @@ class PowerItem(Reviewable):
         """The flow as plain data, read once per instance."""
         return flow_data(self)
 
-    def review_problems(self):
-        """What must be fixed before the power (with its flow) can be submitted."""
+    def flow_problems(self):
+        """What must be fixed in the flow before the power can be submitted."""
         return flow_problems(self.flow)
 
 

@@ -17,6 +17,7 @@ from review.workflow import EDITOR, may_edit
 from .filters import PowerItemFilter
 from .flowchart import FlowchartError, render_flow_svg
 from .flows import flow_problems, statutory_total
+from .hooks import step_legend, step_styles
 from .forms import FlowEdgeForm, FlowStepForm, LegalBasisFormSet, PowerItemForm, legal_basis_rows
 from .models import FlowEdge, FlowStep, LegalBasis, PowerItem
 from .services import (
@@ -50,7 +51,7 @@ class PowerDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), **review_context(self.request.user, self.object),
-                **flow_context(self.object)}
+                **flow_context(self.object, self.request.user)}
 
 
 class PowerEditView(View):
@@ -113,10 +114,13 @@ class PowerCompileView(CompileView):
 
 # --- the process flow -------------------------------------------------------------------------
 
-def flow_context(power, styles=None):
-    """The drawing, the statutory total and the rule breaches of a power's flow."""
+def flow_context(power, user):
+    """The drawing, the statutory total and the rule breaches of a power's flow, with the
+    per-step markers that higher apps provide (risk points, for one)."""
     data = power.flow
+    styles = step_styles(power, user)
     context = {"flow": data, "flow_problems": flow_problems(data) if data["steps"] else [],
+               "flow_legend": step_legend() if styles else [],
                "flow_total": statutory_total(data), "flow_svg": "", "flow_error": ""}
     try:
         context["flow_svg"] = mark_safe(render_flow_svg(data, styles=styles, title=str(power)))
@@ -130,7 +134,7 @@ class FlowPrintView(View):
 
     def get(self, request, pk):
         power = get_object_or_404(PowerItem.objects.for_user(request.user).select_related("unit"), pk=pk)
-        return render(request, "powers/flow_print.html", {"object": power, **flow_context(power)})
+        return render(request, "powers/flow_print.html", {"object": power, **flow_context(power, request.user)})
 
 
 class FlowEditorView(View):
@@ -150,7 +154,7 @@ class FlowEditorView(View):
 
     def render_editor(self, request, power, step_form=None, edge_form=None, editing=None):
         return render(request, self.template_name, {
-            "object": power, "editing": editing, **flow_context(power),
+            "object": power, "editing": editing, **flow_context(power, request.user),
             "steps": power.steps.select_related("handler_unit", "handler_post").order_by("order", "pk"),
             "edges": power.edges.select_related("source", "target").order_by("pk"),
             "step_form": step_form or FlowStepForm(power=power, user=request.user, instance=editing),

@@ -18,10 +18,8 @@ class ListFilterSet(django_filters.FilterSet):
                 widget = f.widget
                 if isinstance(widget, forms.NullBooleanSelect):
                     widget.choices = [("unknown", _("全部")), ("true", _("是")), ("false", _("否"))]
-                elif isinstance(f, forms.ModelChoiceField):
+                elif isinstance(f, forms.ModelChoiceField) and f.empty_label is not None:
                     f.empty_label = _("全部")
-                elif isinstance(f, forms.ChoiceField) and f.choices and list(f.choices)[0][0] == "":
-                    f.choices = [("", _("全部"))] + list(f.choices)[1:]
                 widget.attrs["class"] = (
                     "form-select form-select-sm" if isinstance(widget, forms.Select) else "form-control form-control-sm"
                 )

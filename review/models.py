@@ -54,10 +54,6 @@ class Reviewable(models.Model):
     def snapshot(self):
         raise NotImplementedError
 
-    def review_problems(self):
-        """What must be fixed before the item can be submitted (messages); none by default."""
-        return []
-
 
 class ReviewRecord(models.Model):
     """One step of an item's review trail, with the exact content it acted on.

@@ -1,7 +1,17 @@
-"""Reviewable models register here so that shared pages (待我处理) can list them without the
-review layer importing the apps above it."""
+"""Hooks by which the apps above the review layer plug into it without it importing them.
+
+- ``register(model)``: a reviewable model, listed on shared pages (待我处理).
+- ``add_guard(model, action, check)``: ``check(item)`` returns messages that refuse ``action``
+  (e.g. "submit" needs a valid flow, "accept" needs a control plan).
+- ``add_snapshot_part(model, key, part)``: ``part(item)`` adds ``key`` to what a review record
+  freezes (e.g. a risk point's control plan, owned by a higher app).
+"""
+
+from collections import defaultdict
 
 _models = []
+_guards = defaultdict(list)
+_snapshot_parts = defaultdict(list)
 
 
 def register(model):
@@ -12,3 +22,23 @@ def register(model):
 
 def reviewable_models():
     return list(_models)
+
+
+def add_guard(model, action, check):
+    if check not in _guards[(model, action)]:
+        _guards[(model, action)].append(check)
+
+
+def problems(item, action):
+    return [message for check in _guards[(type(item), action)] for message in check(item)]
+
+
+def add_snapshot_part(model, key, part):
+    _snapshot_parts[model] = [(k, p) for k, p in _snapshot_parts[model] if k != key] + [(key, part)]
+
+
+def snapshot(item):
+    data = item.snapshot()
+    for key, part in _snapshot_parts[type(item)]:
+        data[key] = part(item)
+    return data

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from notices.services import notification_send
 
+from . import registry
 from .choices import Action, Status
 from .models import ReviewRecord
 from .workflow import EDITOR, TRANSITIONS, may_edit, refusal
@@ -36,7 +37,7 @@ def _record(*, item, action, actor, from_status, comment="", **fields):
         content_type=ContentType.objects.get_for_model(item, for_concrete_model=False),
         object_id=item.pk, revision=item.revision, action=action, actor=actor,
         from_status=from_status, to_status=item.status, comment=comment,
-        snapshot=item.snapshot(), history_id=latest, **fields,
+        snapshot=registry.snapshot(item), history_id=latest, **fields,
     )
 
 

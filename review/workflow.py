@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from org.choices import Role
 from org.scoping import bureau_unit_ids, editable_unit_ids, overseen_unit_ids, own_unit_ids
 
+from . import registry
 from .choices import Action, Status
 
 
@@ -99,10 +100,9 @@ def refusal(user, item, transition):
         return _("您没有权限对该事项执行“%(action)s”。") % {"action": transition.label}
     if transition.forbid_own and item.submitted_by_id == user.pk:
         return _("不能审批自己提交的事项。")
-    if transition.action == Action.SUBMIT:
-        problems = item.review_problems()
-        if problems:
-            return _("提交前请先修正：%(problems)s") % {"problems": "；".join(problems)}
+    problems = registry.problems(item, transition.action)
+    if problems:
+        return _("请先修正：%(problems)s") % {"problems": "；".join(problems)}
     if transition.action == Action.PUBLISH and item.requires_filing and not item.filed_on:
         return _("公布前须先登记报市法制办、编办、公开办审核备案的情况。")
     return None

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "notices",
     "review",
     "powers",
+    "riskpoints",
+    "controls",
     "demo",
 ]
 
@@ -137,6 +139,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 PAGINATE_BY = 25
+FILTERS_EMPTY_CHOICE_LABEL = _("全部")
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 LOGGING = {
     "version": 1,

@@ -97,7 +97,7 @@ def test_empty_flow_is_a_problem(bureau):
 def test_submit_is_refused_while_the_flow_breaks_a_rule(people, power_a):
     first, last = power_a.steps.order_by("order")
     FlowEdge.objects.create(power=power_a, source=last, target=first)
-    with pytest.raises(WorkflowError, match="提交前请先修正"):
+    with pytest.raises(WorkflowError, match="请先修正"):
         review_transition(item=power_a, action=Action.SUBMIT, actor=people.staff_a)
     power_a.refresh_from_db()
     assert power_a.status == Status.DRAFT

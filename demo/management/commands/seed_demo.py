@@ -11,9 +11,13 @@ from django.utils import timezone
 
 from demo.data import org as org_data
 from demo.data import powers as power_data
+from demo.data import risks as risk_data
+from controls.services import plan_save
 from org.models import Post, Unit, User
 from powers.models import PowerItem
 from powers.services import flow_replace, power_create, power_update
+from riskpoints.models import RiskPoint
+from riskpoints.services import risk_create, round_for
 from review.choices import Action, FilingBody, Status
 from review.services import review_transition
 
@@ -46,9 +50,11 @@ class Command(BaseCommand):
                 units = self.seed_units()
                 users = self.seed_users(units)
             created = self.seed_powers(units, users)
+            risks = self.seed_risks(units, users)
         self.stdout.write(self.style.SUCCESS(
             f"演示数据就绪：{Unit.objects.count()} 个单位，{Post.objects.count()} 个岗位，"
-            f"{User.objects.count()} 个账号，{PowerItem.objects.count()} 项职权（本次新建 {created} 项）。"
+            f"{User.objects.count()} 个账号，{PowerItem.objects.count()} 项职权（本次新建 {created} 项），"
+            f"{RiskPoint.objects.count()} 个廉政风险点（本次新建 {risks} 个）。"
         ))
 
     def seed_units(self):
@@ -184,3 +190,90 @@ class Command(BaseCommand):
                 legal_bases=[{"id": b.pk, "law_name": b.law_name, "article": b.article, "text": b.text}
                              for b in power.legal_bases.all()],
             )
+
+    # --- risk points and their control plans ----------------------------------------------------
+
+    RISK_CYCLE = [
+        Status.PUBLISHED, Status.PUBLISHED, Status.ACCEPTED, Status.PUBLISHED, Status.LEADER_APPROVED,
+        Status.PUBLISHED, Status.UNIT_APPROVED, Status.SUBMITTED, Status.PUBLISHED, Status.RETURNED,
+        Status.DRAFT, "no_plan", Status.PUBLISHED,
+    ]
+
+    def seed_risks(self, units, users):
+        round_ = round_for(units["JU"])
+        if RiskPoint.objects.filter(round=round_).exists():
+            return 0
+        powers = {p.code: p for p in PowerItem.objects.all()}
+        flows = {row["code"]: power_data.FLOWS[row["flow"]] for row in power_data.POWERS}
+        supervisors = {"inspector": users["inspector"], "dck": users["dck_head"], "office": users["office"]}
+        today = timezone.localdate()
+        created = 0
+        for index, row in enumerate(risk_data.RISKS):
+            unit = units[row["unit"]]
+            staff, head = users[f"{unit.code.lower()}_staff"], users[f"{unit.code.lower()}_head"]
+            post = Post.objects.get(unit=unit, name=row["post"]) if row["post"] else None
+            power = powers.get(row["power"]) if row["power"] else None
+            step = None
+            if power and row["step"]:
+                name = next(s["name"] for s in flows[row["power"]]["steps"] if s["key"] == row["step"])
+                step = power.steps.filter(name=name).first()
+            importance, discretion, probability, harm = row["factors"]
+            data = dict(unit=unit, post=post, power=power, step=step, finding_level=row["finding_level"],
+                        kind=row["kind"], found_by=row["found_by"], title=row["title"], description=row["description"],
+                        importance=importance, discretion=discretion, probability=probability, harm=harm,
+                        level=row["level"], level_reason=row["level_reason"])
+            target = self.RISK_CYCLE[index % len(self.RISK_CYCLE)]
+            with transaction.atomic():
+                risk = risk_create(actor=staff, data=data, round_=round_)
+                if target != "no_plan":
+                    measures = [
+                        {"kind": m["kind"], "content": m["content"],
+                         "responsible": self.responsible(m["responsible"], unit, post, users, head, staff),
+                         "supervisor": supervisors[m["supervisor"]],
+                         "due_date": today + datetime.timedelta(days=m["due_days"])}
+                        for m in row["measures"]
+                    ]
+                    risk.refresh_from_db()
+                    plan = plan_save(risk=risk, actor=staff, lock_version=risk.lock_version, measures=measures)
+                    for measure, m in zip(plan.measures.order_by("order"), row["measures"]):
+                        measure.state = m["state"]
+                        measure.save()
+                risk.refresh_from_db()
+                self.walk_risk(risk, target, staff, head, self.leader_for(unit, users), users["office"], today, index)
+            created += 1
+        return created
+
+    def responsible(self, kind, unit, post, users, head, staff):
+        if kind == "leader":
+            return self.leader_for(unit, users)
+        if kind == "head":
+            return head
+        if post is None:
+            return staff
+        holder = post.holders.filter(is_active=True).first()
+        if holder is None:
+            groups = {g.name: g for g in Group.objects.filter(name="staff")}
+            names = (s + g for g, s in zip(org_data.GIVEN[post.pk % 7:], org_data.SURNAMES[post.pk % 11:]))
+            holder = User.objects.create(
+                username=f"{unit.code.lower()}_p{post.pk}", real_name=next(names), unit=unit, post=post,
+                title=post.name, email=f"{unit.code.lower()}_p{post.pk}@cgzf.example.gov.cn",
+            )
+            holder.set_password(org_data.PASSWORD)
+            holder.save()
+            holder.groups.set(groups.values())
+        return holder
+
+    def walk_risk(self, risk, target, staff, head, leader, office, today, index):
+        if target in (Status.DRAFT, "no_plan"):
+            return
+        if target == Status.RETURNED:
+            review_transition(item=risk, action=Action.SUBMIT, actor=staff)
+            review_transition(item=risk, action=Action.RETURN, actor=head,
+                              comment="风险表现形式写得太笼统，请结合本岗位近两年的信访举报写具体。")
+            return
+        actors = [(Action.SUBMIT, staff), (Action.UNIT_APPROVE, head), (Action.LEADER_APPROVE, leader),
+                  (Action.ACCEPT, office), (Action.PUBLISH, office)]
+        stop = {Status.SUBMITTED: 1, Status.UNIT_APPROVED: 2, Status.LEADER_APPROVED: 3, Status.ACCEPTED: 4, Status.PUBLISHED: 5}[target]
+        for action, actor in actors[:stop]:
+            review_transition(item=risk, action=action, actor=actor, meeting_date=today - datetime.timedelta(days=15),
+                              comment="同意。" if action == Action.LEADER_APPROVE else "")

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ControlsConfig(AppConfig):
+    name = "controls"
+    verbose_name = _("防控措施")
+
+    def ready(self):
+        from review import registry
+        from review.choices import Action
+        from riskpoints.models import RiskPoint
+
+        from .services import plan_acceptance_problems, plan_snapshot
+
+        registry.add_guard(RiskPoint, Action.ACCEPT, plan_acceptance_problems)
+        registry.add_snapshot_part(RiskPoint, "plan", plan_snapshot)

@@ -1,0 +1,121 @@
+"""One-to-one control plans (一对一防控措施): each risk point's measures, who answers for them,
+and the evidence that they were carried out."""
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from org.models import Unit
+from org.scoping import ScopedQuerySet
+from riskpoints.choices import RiskLevel
+from riskpoints.models import RiskPoint
+
+from .choices import MEASURE_STATE_COLOURS, MeasureKind, MeasureState, Responsible
+
+
+class ResponsibilityRule(models.Model):
+    """Which kind of person must answer for the measures of a risk of one level, per bureau."""
+
+    bureau = models.ForeignKey(Unit, verbose_name=_("局"), on_delete=models.CASCADE, related_name="responsibility_rules")
+    level = models.PositiveSmallIntegerField(_("风险等级"), choices=RiskLevel.choices)
+    responsible = models.CharField(_("责任人须为"), max_length=20, choices=Responsible.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("分级负责规则")
+        verbose_name_plural = _("分级负责规则")
+        ordering = ["level"]
+        constraints = [models.UniqueConstraint(fields=["bureau", "level"], name="responsibility_rule_unique_level")]
+
+    def __str__(self):
+        return f"{self.get_level_display()} → {self.get_responsible_display()}"
+
+
+class ControlPlan(models.Model):
+    """The control plan of exactly one risk point; it is reviewed with its risk point."""
+
+    risk_point = models.OneToOneField(RiskPoint, verbose_name=_("风险点"), on_delete=models.CASCADE, related_name="plan")
+    monitoring = models.CharField(_("监测指标"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("制定时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "risk_point__unit"
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("防控方案")
+        verbose_name_plural = _("防控方案")
+
+    def __str__(self):
+        return _("“%(risk)s”的防控措施") % {"risk": self.risk_point}
+
+
+class Measure(models.Model):
+    """One measure of a plan. Its content is reviewed with the risk point; its state and
+    evidence record how it is carried out and change without a new revision."""
+
+    plan = models.ForeignKey(ControlPlan, on_delete=models.CASCADE, related_name="measures")
+    kind = models.CharField(_("措施类型"), max_length=20, choices=MeasureKind.choices)
+    content = models.TextField(_("防控措施"))
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("责任人"), on_delete=models.PROTECT, related_name="measures_responsible")
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("监督人"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="measures_supervised")
+    due_date = models.DateField(_("完成期限"))
+    state = models.CharField(_("落实情况"), max_length=20, choices=MeasureState.choices, default=MeasureState.PLANNED)
+    order = models.PositiveIntegerField(_("排序"), default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "plan__risk_point__unit"
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("防控措施")
+        verbose_name_plural = _("防控措施")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.content[:40]
+
+    @property
+    def state_colour(self):
+        return MEASURE_STATE_COLOURS[self.state]
+
+
+def evidence_path(instance, filename):
+    # The stored name is random: nobody can guess another file's address on disk.
+    return f"evidence/{instance.stored_id.hex[:2]}/{instance.stored_id.hex}{Path(filename).suffix.lower()}"
+
+
+class Evidence(models.Model):
+    """A file showing that a measure was carried out (会议纪要, 制度文本, 照片…)."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="evidence")
+    stored_id = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    file = models.FileField(_("文件"), upload_to=evidence_path)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    content_type = models.CharField(max_length=100)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "measure__plan__risk_point__unit"
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("controls:evidence", args=[self.stored_id])

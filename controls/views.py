@@ -1,0 +1,150 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from review.services import WorkflowError
+from review.workflow import OFFICE, may_edit
+from riskpoints.models import RiskPoint, Round
+
+from .forms import ControlPlanForm, EvidenceForm, MeasureFormSet, RuleForm, bureau_people, measure_rows
+from .models import ControlPlan, Evidence, Measure, ResponsibilityRule
+from .services import evidence_add, measure_progress, plan_save, responsibility_rules, round_open
+
+
+class PlanEditView(View):
+    """Write or change a risk point's control plan (its measures) — part of the risk point."""
+
+    template_name = "controls/plan_form.html"
+
+    def get_risk(self, request, pk):
+        risk = get_object_or_404(RiskPoint.objects.for_user(request.user).select_related("unit", "post"), pk=pk)
+        if not may_edit(request.user, risk):
+            raise PermissionDenied(_("该风险点当前状态为“%(status)s”，您不能修改其防控措施。") % {"status": risk.get_status_display()})
+        return risk
+
+    def forms(self, request, risk, data=None):
+        plan = ControlPlan.objects.filter(risk_point=risk).first() or ControlPlan(risk_point=risk)
+        plan_form = ControlPlanForm(data, instance=plan if plan.pk else None,
+                                    initial={"risk_point": risk.pk, "lock_version": risk.lock_version})
+        formset = MeasureFormSet(data, instance=plan, prefix="m", form_kwargs={"people": bureau_people(risk)})
+        return plan_form, formset
+
+    def render_page(self, request, risk, plan_form, formset):
+        rules = responsibility_rules(risk.unit.bureau)
+        return render(request, self.template_name, {"object": risk, "plan_form": plan_form, "formset": formset,
+                                                    "required": rules[risk.level]})
+
+    def get(self, request, pk):
+        risk = self.get_risk(request, pk)
+        return self.render_page(request, risk, *self.forms(request, risk))
+
+    def post(self, request, pk):
+        risk = self.get_risk(request, pk)
+        plan_form, formset = self.forms(request, risk, request.POST)
+        if plan_form.is_valid() and formset.is_valid():
+            if plan_form.cleaned_data["risk_point"].pk != risk.pk:
+                raise PermissionDenied
+            try:
+                plan_save(risk=risk, actor=request.user, lock_version=plan_form.cleaned_data["lock_version"],
+                          measures=measure_rows(formset), monitoring=plan_form.cleaned_data["monitoring"])
+            except (ValidationError, WorkflowError) as exc:
+                for message in getattr(exc, "messages", None) or [exc.message]:
+                    plan_form.add_error(None, message)
+            else:
+                messages.success(request, _("防控措施已保存。"))
+                return redirect(risk)
+        return self.render_page(request, risk, plan_form, formset)
+
+
+class MeasureProgressView(View):
+    """Report a measure's state, and add evidence, from the risk point's page."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        measure = get_object_or_404(Measure.objects.for_user(request.user).select_related("plan__risk_point__unit"), pk=pk)
+        risk = measure.plan.risk_point
+        try:
+            if request.POST.get("state"):
+                measure_progress(measure=measure, actor=request.user, state=request.POST["state"])
+                messages.success(request, _("已更新落实情况。"))
+            if request.FILES:
+                form = EvidenceForm(request.POST, request.FILES)
+                if form.is_valid():
+                    evidence_add(measure=measure, actor=request.user, upload=form.cleaned_data["file"])
+                    messages.success(request, _("佐证材料已上传。"))
+                else:
+                    messages.error(request, form.errors["file"][0])
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        return redirect(risk)
+
+
+class EvidenceView(View):
+    """Serve an evidence file to those who may see its risk point, under its original name."""
+
+    def get(self, request, stored_id):
+        evidence = get_object_or_404(Evidence.objects.for_user(request.user), stored_id=stored_id)
+        response = FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
+                                content_type=evidence.content_type)
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class RulesView(View):
+    """The office sets 分级负责: who must answer for the measures of each level."""
+
+    def bureau(self, request):
+        if not OFFICE.units(request.user):
+            raise PermissionDenied(_("只有防控办可以修改分级负责规则。"))
+        return request.user.unit.bureau
+
+    def get(self, request):
+        bureau = self.bureau(request)
+        return render(request, "controls/rules.html", {"form": RuleForm(rules=responsibility_rules(bureau))})
+
+    def post(self, request):
+        bureau = self.bureau(request)
+        form = RuleForm(request.POST, rules=responsibility_rules(bureau))
+        if form.is_valid():
+            with transaction.atomic():
+                for name, value in form.cleaned_data.items():
+                    rule, _created = ResponsibilityRule.objects.get_or_create(
+                        bureau=bureau, level=int(name.split("_")[1]), defaults={"responsible": value})
+                    if rule.responsible != value:
+                        rule.responsible = value
+                        rule._history_user = request.user
+                        rule.save()
+            messages.success(request, _("分级负责规则已保存；此后保存和验收的防控措施按新规则检查。"))
+            return redirect("controls:rules")
+        return render(request, "controls/rules.html", {"form": form})
+
+
+class RoundsView(View):
+    """Yearly rounds; the office opens next year's, carrying accepted risk points over."""
+
+    def get(self, request):
+        bureau = request.user.unit.bureau if request.user.unit_id else None
+        rounds = Round.objects.filter(bureau=bureau).order_by("-year")
+        return render(request, "controls/rounds.html", {
+            "rounds": rounds, "is_office": bool(OFFICE.units(request.user)),
+            "next_year": (rounds[0].year + 1) if rounds else timezone.localdate().year,
+        })
+
+    def post(self, request):
+        try:
+            year = int(request.POST.get("year", ""))
+            new, carried = round_open(actor=request.user, year=year)
+        except ValueError:
+            messages.error(request, _("请填写正确的年度。"))
+        except WorkflowError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已开启 %(year)s 年度，结转 %(n)d 个风险点，请各单位逐项确认。") % {"year": new.year, "n": carried})
+        return redirect("controls:rounds")

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RiskpointsConfig(AppConfig):
+    name = "riskpoints"
+    verbose_name = _("廉政风险点")
+
+    def ready(self):
+        from powers.hooks import add_step_styler
+        from review import registry
+        from review.choices import Action
+
+        from .choices import LEVEL_COLOURS, RiskLevel
+        from .models import RiskPoint
+        from .selectors import flow_step_styles
+
+        registry.register(RiskPoint)
+        registry.add_guard(RiskPoint, Action.SUBMIT, RiskPoint.submit_problems)
+        add_step_styler(flow_step_styles, legend=[
+            (colour, _("%(level)s风险点") % {"level": RiskLevel(level).label}) for level, (_badge, colour) in LEVEL_COLOURS.items()
+        ])

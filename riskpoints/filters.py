@@ -1,0 +1,57 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from org.models import Post, Unit
+from org.scoping import subtree_q, visible_unit_ids
+from powers.models import PowerItem
+from review.choices import Status
+from review.filters import ListFilterSet
+
+from .choices import CarryDecision, RiskKind, RiskLevel
+from .models import RiskPoint, Round
+
+
+class RiskPointFilter(ListFilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), method="search")
+    round = django_filters.ModelChoiceFilter(label=_("年度"), queryset=Round.objects.none(), empty_label=None)
+    unit = django_filters.ModelChoiceFilter(label=_("单位"), queryset=Unit.objects.none(), method="in_unit")
+    post = django_filters.ModelChoiceFilter(label=_("岗位"), queryset=Post.objects.none())
+    level = django_filters.ChoiceFilter(label=_("等级"), choices=RiskLevel.choices)
+    kind = django_filters.ChoiceFilter(label=_("类型"), choices=RiskKind.choices)
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=Status.choices)
+    power = django_filters.ModelChoiceFilter(label=_("职权"), queryset=PowerItem.objects.none())
+    step = django_filters.NumberFilter(label=_("流程环节"), field_name="step_id", widget=django_filters.widgets.forms.HiddenInput)
+    carry = django_filters.ChoiceFilter(label=_("与上年相比"), field_name="carry_decision", choices=CarryDecision.choices)
+    ordering = django_filters.OrderingFilter(
+        label=_("排序"),
+        fields=(("code", "code"), ("level", "level"), ("unit__order", "unit"), ("status", "status"), ("updated_at", "updated")),
+        field_labels={"code": _("编号"), "level": _("等级"), "unit": _("单位"), "status": _("状态"), "updated": _("更新时间")},
+    )
+
+    class Meta:
+        model = RiskPoint
+        fields = []
+
+    def __init__(self, *args, user, current_round, **kwargs):
+        data = kwargs.get("data")
+        if current_round is not None and data is not None and not data.get("round"):
+            data = data.copy()
+            data["round"] = current_round.pk
+            kwargs["data"] = data
+        super().__init__(*args, user=user, **kwargs)
+        visible = visible_unit_ids(user)
+        bureau = user.unit.bureau if user.unit_id else None
+        self.filters["round"].queryset = Round.objects.filter(bureau=bureau)
+        self.filters["unit"].queryset = Unit.objects.filter(pk__in=visible)
+        self.filters["post"].queryset = Post.objects.filter(unit__in=visible).select_related("unit")
+        self.filters["power"].queryset = PowerItem.objects.filter(unit__in=visible).order_by("code")
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(code__icontains=value) | Q(title__icontains=value) | Q(description__icontains=value))
+
+    def in_unit(self, queryset, name, value):
+        return queryset.filter(unit__in=Unit.objects.filter(subtree_q([value.pk]))) if value else queryset

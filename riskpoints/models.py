@@ -1,0 +1,148 @@
+"""廉政风险点: where a risk sits (power, flow step, unit, post), how it shows itself, how it was
+assessed, and the yearly round it belongs to."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from org.models import Post, Unit
+from org.scoping import ScopedQuerySet
+from powers.models import FlowStep, PowerItem
+from review.models import Reviewable
+
+from .choices import FACTOR_NAMES, LEVEL_COLOURS, CarryDecision, FindingLevel, FoundBy, RiskKind, RiskLevel
+
+
+class AssessmentRubric(models.Model):
+    """How the four factors suggest a level, per bureau; the office may change it.
+
+    Each factor is graded 1 (low) to 3 (high). The suggestion is 一级 when the sum reaches
+    ``first_min_score`` (or, with ``first_if_important_and_harmful``, when both importance and
+    harm are high), 二级 when it reaches ``second_min_score``, and 三级 otherwise.
+    """
+
+    bureau = models.OneToOneField(Unit, verbose_name=_("局"), on_delete=models.CASCADE, related_name="rubric")
+    first_min_score = models.PositiveSmallIntegerField(
+        _("一级：四项合计不低于"), default=10, validators=[MinValueValidator(4), MaxValueValidator(12)])
+    second_min_score = models.PositiveSmallIntegerField(
+        _("二级：四项合计不低于"), default=7, validators=[MinValueValidator(4), MaxValueValidator(12)])
+    first_if_important_and_harmful = models.BooleanField(
+        _("权力重要程度和危害程度均为“高”时直接定为一级"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("风险等级评定标准")
+        verbose_name_plural = _("风险等级评定标准")
+
+    def __str__(self):
+        return f"{self.bureau} · {self._meta.verbose_name}"
+
+    def suggest(self, importance, discretion, probability, harm):
+        score = importance + discretion + probability + harm
+        if score >= self.first_min_score or (self.first_if_important_and_harmful and importance == 3 and harm == 3):
+            return RiskLevel.FIRST
+        if score >= self.second_min_score:
+            return RiskLevel.SECOND
+        return RiskLevel.THIRD
+
+
+class Round(models.Model):
+    """One year's round of the programme in a bureau (年度风险排查)."""
+
+    bureau = models.ForeignKey(Unit, verbose_name=_("局"), on_delete=models.PROTECT, related_name="rounds")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(_("开启时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("年度")
+        verbose_name_plural = _("年度")
+        ordering = ["-year"]
+        constraints = [models.UniqueConstraint(fields=["bureau", "year"], name="round_unique_year")]
+
+    def __str__(self):
+        return _("%(year)s 年度") % {"year": self.year}
+
+
+class RiskPoint(Reviewable):
+    """One integrity risk point and its assessment."""
+
+    round = models.ForeignKey(Round, verbose_name=_("年度"), on_delete=models.PROTECT, related_name="risk_points")
+    code = models.CharField(_("登记编号"), max_length=40, unique=True)
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="risk_points")
+    post = models.ForeignKey(Post, verbose_name=_("岗位"), null=True, blank=True, on_delete=models.PROTECT, related_name="risk_points")
+    power = models.ForeignKey(
+        PowerItem, verbose_name=_("涉及职权"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    step = models.ForeignKey(
+        FlowStep, verbose_name=_("流程环节"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    finding_level = models.CharField(_("查找层面"), max_length=20, choices=FindingLevel.choices, default=FindingLevel.POST)
+    kind = models.CharField(_("风险类型"), max_length=20, choices=RiskKind.choices)
+    found_by = models.CharField(_("查找方式"), max_length=20, choices=FoundBy.choices, default=FoundBy.SELF)
+    title = models.CharField(_("风险点"), max_length=100)
+    description = models.TextField(_("风险表现形式"))
+    importance = models.PositiveSmallIntegerField(_("权力重要程度"), validators=[MinValueValidator(1), MaxValueValidator(3)])
+    discretion = models.PositiveSmallIntegerField(_("自由裁量空间"), validators=[MinValueValidator(1), MaxValueValidator(3)])
+    probability = models.PositiveSmallIntegerField(_("发生概率"), validators=[MinValueValidator(1), MaxValueValidator(3)])
+    harm = models.PositiveSmallIntegerField(_("危害程度"), validators=[MinValueValidator(1), MaxValueValidator(3)])
+    suggested_level = models.PositiveSmallIntegerField(_("建议等级"), choices=RiskLevel.choices)
+    level = models.PositiveSmallIntegerField(_("风险等级"), choices=RiskLevel.choices, db_index=True)
+    level_reason = models.TextField(_("等级调整理由"), blank=True)
+    previous = models.ForeignKey(
+        "self", verbose_name=_("上年度记录"), null=True, blank=True, on_delete=models.SET_NULL, related_name="carried_into")
+    carry_decision = models.CharField(_("与上年相比"), max_length=20, choices=CarryDecision.choices, blank=True, default="")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["lock_version", "updated_at"])
+
+    class Meta:
+        verbose_name = _("廉政风险点")
+        verbose_name_plural = _("廉政风险点")
+        ordering = ["code"]
+        indexes = [
+            models.Index(fields=["round", "unit", "status"]),
+            models.Index(fields=["round", "level"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(level__in=[1, 2, 3]), name="riskpoint_level_valid"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("riskpoints:detail", args=[self.pk])
+
+    @property
+    def level_colour(self):
+        return LEVEL_COLOURS[self.level][0]
+
+    @property
+    def factors(self):
+        return {name: getattr(self, name) for name in FACTOR_NAMES}
+
+    def snapshot(self):
+        return {
+            "code": self.code, "year": self.round.year, "title": self.title, "description": self.description,
+            "unit": {"id": self.unit_id, "name": self.unit.name},
+            "post": {"id": self.post_id, "name": self.post.name} if self.post_id else None,
+            "post_tier": str(self.post.get_tier_display()) if self.post_id else "",
+            "power": {"id": self.power_id, "code": self.power.code, "name": str(self.power)} if self.power_id else None,
+            "step": {"id": self.step_id, "name": self.step.name} if self.step_id else None,
+            "finding_level": str(self.get_finding_level_display()), "kind": str(self.get_kind_display()),
+            "found_by": str(self.get_found_by_display()), "factors": self.factors,
+            "suggested_level": self.suggested_level, "level": self.level,
+            "level_label": str(self.get_level_display()), "level_reason": self.level_reason,
+        }
+
+    def submit_problems(self):
+        if self.carry_decision == CarryDecision.PENDING:
+            return [str(_("请先确认该风险点与上年相比有无变化（无变化、修改或撤销）"))]
+        if self.carry_decision == CarryDecision.RETIRED:
+            return [str(_("该风险点已撤销，不再提交"))]
+        return []

@@ -1,0 +1,39 @@
+"""Reads of risk points with the user's scope."""
+
+from django.db.models import Count, Min, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .choices import LEVEL_COLOURS, CarryDecision, RiskLevel
+from .models import RiskPoint, Round
+
+
+def current_round(user):
+    bureau = user.unit.bureau if user.unit_id else None
+    return Round.objects.filter(bureau=bureau).order_by("-year").first() if bureau else None
+
+
+def register_for(user):
+    """Risk points the user may see, without those retired in the yearly reassessment."""
+    return RiskPoint.objects.for_user(user).exclude(carry_decision=CarryDecision.RETIRED)
+
+
+def level_counts(queryset):
+    """{level: count} of a (filtered) register, in one query."""
+    return queryset.aggregate(**{f"l{lvl}": Count("pk", filter=Q(level=lvl)) for lvl in (1, 2, 3)})
+
+
+def flow_step_styles(power, user):
+    """Markers for the steps of ``power``'s flow that carry risk points visible to ``user``."""
+    rows = (
+        register_for(user).filter(power=power, step__isnull=False, round=current_round(user))
+        .values("step_id").annotate(top=Min("level"), n=Count("pk"))
+    )
+    return {
+        r["step_id"]: {
+            "marker": LEVEL_COLOURS[r["top"]][1],
+            "title": _("该环节有 %(n)d 个廉政风险点，最高%(level)s") % {"n": r["n"], "level": RiskLevel(r["top"]).label},
+            "href": reverse("riskpoints:list") + f"?step={r['step_id']}",
+        }
+        for r in rows
+    }

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views, xlsx
+
+app_name = "riskpoints"
+urlpatterns = [
+    path("", views.RiskListView.as_view(), name="list"),
+    path("new/", views.RiskEditView.as_view(), name="create"),
+    path("export.xlsx", xlsx.ExportView.as_view(), name="export"),
+    path("import/", xlsx.ImportView.as_view(), name="import"),
+    path("import/template.xlsx", xlsx.TemplateView.as_view(), name="import_template"),
+    path("rubric/", views.RubricView.as_view(), name="rubric"),
+    path("table/<int:unit_id>/", views.UnitTableView.as_view(), name="unit_table"),
+    path("register/<int:post_id>/", views.PostRegisterView.as_view(), name="post_register"),
+    path("<int:pk>/", views.RiskDetailView.as_view(), name="detail"),
+    path("<int:pk>/edit/", views.RiskEditView.as_view(), name="edit"),
+    path("<int:pk>/carry/", views.RiskCarryView.as_view(), name="carry"),
+    path("<int:pk>/history/", views.RiskHistoryView.as_view(), name="history"),
+    path("<int:pk>/step/<str:action>/", views.RiskTransitionView.as_view(), name="transition"),
+]

@@ -1,0 +1,213 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+
+from org.models import Post, Unit
+from org.scoping import visible_unit_ids
+from review.services import WorkflowError
+from review.views import HistoryView, TransitionView, review_context
+from review.workflow import EDITOR, OFFICE, may_edit
+
+from .choices import FACTORS
+from .filters import RiskPointFilter
+from .forms import RiskPointForm, RubricForm
+from .models import AssessmentRubric, RiskPoint
+from .selectors import current_round, level_counts, register_for
+from .services import risk_carry_decide, risk_create, risk_update, rubric_for
+
+# The plan and its measures belong to the controls app above this one; pages here only read
+# them through the relation, by name.
+PLAN_PREFETCH = ("plan__measures__responsible", "plan__measures__supervisor", "plan__measures__evidence")
+
+
+class RiskListView(FilterView):
+    """The risk register (廉政风险点登记), filtered, counted by level."""
+
+    filterset_class = RiskPointFilter
+    template_name = "riskpoints/riskpoint_list.html"
+    paginate_by = settings.PAGINATE_BY
+
+    def get_queryset(self):
+        return register_for(self.request.user).select_related("unit", "post", "power", "step").order_by("code")
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user,
+                "current_round": current_round(self.request.user)}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["counts"] = level_counts(context["filter"].qs)
+        context["may_create"] = bool(EDITOR.units(self.request.user))
+        context["is_office"] = bool(OFFICE.units(self.request.user))
+        return context
+
+
+class RiskDetailView(DetailView):
+    template_name = "riskpoints/riskpoint_detail.html"
+    extra_context = {"transition_url_name": "riskpoints:transition", "snapshot_template": "riskpoints/snapshot.html"}
+
+    def get_queryset(self):
+        return RiskPoint.objects.for_user(self.request.user).select_related(
+            "unit", "post", "power", "step", "round", "submitted_by", "previous").prefetch_related(*PLAN_PREFETCH)
+
+    def get_context_data(self, **kwargs):
+        risk = self.object
+        factors = [(FACTORS[name][0], value, FACTORS[name][1][value]) for name, value in risk.factors.items()]
+        return {
+            **super().get_context_data(**kwargs), **review_context(self.request.user, risk),
+            "factors": factors, "plan": getattr(risk, "plan", None), "measure_states": measure_states(),
+            "changes_since_last_year": changes_since(risk.previous, risk) if risk.previous_id else [],
+        }
+
+
+def measure_states():
+    """The states a measure can be in, read through the relation (the model lives above us)."""
+    plan = RiskPoint._meta.get_field("plan").related_model
+    return plan._meta.get_field("measures").related_model._meta.get_field("state").choices
+
+
+def changes_since(old, new):
+    """Field by field, what a carried-over risk point changed against last year's."""
+    labels = {f.name: f.verbose_name for f in RiskPoint._meta.fields}
+    fields = ("post", "power", "step", "kind", "title", "description", "importance", "discretion",
+              "probability", "harm", "level", "level_reason")
+    out = []
+    for name in fields:
+        a, b = getattr(old, name), getattr(new, name)
+        if a != b:
+            display = getattr(new, f"get_{name}_display", None)
+            show = (lambda v: str(dict(RiskPoint._meta.get_field(name).flatchoices).get(v, v))) if display else (lambda v: "—" if v in (None, "") else str(v))
+            out.append((labels[name], show(a), show(b)))
+    return out
+
+
+class RiskEditView(View):
+    template_name = "riskpoints/riskpoint_form.html"
+
+    def get_risk(self, request, pk):
+        if pk is None:
+            if not EDITOR.units(request.user):
+                raise PermissionDenied(_("您没有登记廉政风险点的权限。"))
+            return RiskPoint()
+        risk = get_object_or_404(RiskPoint.objects.for_user(request.user), pk=pk)
+        if not may_edit(request.user, risk):
+            raise PermissionDenied(_("该风险点当前状态为“%(status)s”，您不能修改。") % {"status": risk.get_status_display()})
+        return risk
+
+    def render_form(self, request, risk, form):
+        bureau = request.user.unit.bureau if request.user.unit_id else None
+        rubric = rubric_for(bureau) if bureau else AssessmentRubric()
+        return render(request, self.template_name, {"object": risk if risk.pk else None, "form": form, "rubric": rubric})
+
+    def get(self, request, pk=None):
+        risk = self.get_risk(request, pk)
+        initial = {k: request.GET[k] for k in ("power", "step", "unit", "post") if request.GET.get(k)}
+        return self.render_form(request, risk, RiskPointForm(instance=risk, user=request.user, initial=initial))
+
+    def post(self, request, pk=None):
+        risk = self.get_risk(request, pk)
+        form = RiskPointForm(request.POST, instance=risk, user=request.user)
+        if not form.is_valid():
+            messages.error(request, _("保存失败，请按提示修改后再提交。"))
+            return self.render_form(request, risk, form)
+        try:
+            if risk.pk:
+                risk = risk_update(risk=risk, actor=request.user, lock_version=form.cleaned_data["lock_version"], data=form.cleaned_data)
+            else:
+                risk = risk_create(actor=request.user, data=form.cleaned_data)
+        except (WorkflowError, PermissionDenied) as exc:
+            form.add_error(None, getattr(exc, "message", None) or str(exc))
+            return self.render_form(request, risk, form)
+        messages.success(request, _("已保存：%(risk)s（%(level)s）") % {"risk": risk, "level": risk.get_level_display()})
+        return redirect(risk)
+
+
+class RiskCarryView(View):
+    """The unit confirms a carried-over risk point: unchanged from last year, or retired."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        risk = get_object_or_404(RiskPoint.objects.for_user(request.user), pk=pk)
+        try:
+            risk_carry_decide(risk=risk, actor=request.user, decision=request.POST.get("decision"),
+                              lock_version=request.POST.get("lock_version"))
+        except (WorkflowError, ValidationError) as exc:
+            messages.error(request, getattr(exc, "message", None) or " ".join(exc.messages))
+        else:
+            messages.success(request, _("已确认。"))
+        return redirect(risk)
+
+
+class RiskTransitionView(TransitionView):
+    model = RiskPoint
+
+
+class RiskHistoryView(HistoryView):
+    model = RiskPoint
+
+
+# --- the paper forms as print-friendly pages ---------------------------------------------------
+
+def _table_rows(user, **filters):
+    round_ = current_round(user)
+    return (
+        register_for(user).filter(round=round_, **filters)
+        .select_related("unit", "post", "power", "step").prefetch_related(*PLAN_PREFETCH)
+        .order_by("post__name", "power__code", "level", "code")
+    ), round_
+
+
+class UnitTableView(View):
+    """岗位权力行使廉政风险防控一览表 of one unit: post → powers → risks → measures."""
+
+    def get(self, request, unit_id):
+        unit = get_object_or_404(Unit.objects.filter(pk__in=visible_unit_ids(request.user)), pk=unit_id)
+        rows, round_ = _table_rows(request.user, unit=unit)
+        groups = {}
+        for risk in rows:
+            groups.setdefault(risk.post, []).append(risk)
+        return render(request, "riskpoints/unit_table.html", {
+            "unit": unit, "round": round_, "groups": list(groups.items()),
+            "units": Unit.objects.filter(pk__in=visible_unit_ids(request.user)),
+        })
+
+
+class PostRegisterView(View):
+    """岗位廉政风险防控登记表 of one post."""
+
+    def get(self, request, post_id):
+        post = get_object_or_404(Post.objects.filter(unit__in=visible_unit_ids(request.user)).select_related("unit"), pk=post_id)
+        rows, round_ = _table_rows(request.user, post=post)
+        return render(request, "riskpoints/post_register.html", {
+            "post": post, "round": round_, "risks": rows, "holders": post.holders.filter(is_active=True),
+        })
+
+
+class RubricView(View):
+    """The office sets how the four factors suggest a level."""
+
+    def get_rubric(self, request):
+        if not OFFICE.units(request.user):
+            raise PermissionDenied(_("只有防控办可以修改评定标准。"))
+        return rubric_for(request.user.unit.bureau)
+
+    def get(self, request):
+        rubric = self.get_rubric(request)
+        return render(request, "riskpoints/rubric.html", {"form": RubricForm(instance=rubric), "factors": FACTORS})
+
+    def post(self, request):
+        rubric = self.get_rubric(request)
+        form = RubricForm(request.POST, instance=rubric)
+        if form.is_valid():
+            form.instance._history_user = request.user
+            form.save()
+            messages.success(request, _("评定标准已保存；此后登记或修改的风险点按新标准给出建议等级。"))
+            return redirect("riskpoints:rubric")
+        return render(request, "riskpoints/rubric.html", {"form": form, "factors": FACTORS})
+

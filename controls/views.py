@@ -1,9 +1,11 @@
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -85,8 +87,12 @@ class MeasureProgressView(View):
         return redirect(risk)
 
 
+@method_decorator(login_not_required, name="dispatch")
 class EvidenceView(View):
-    """Serve an evidence file to those who may see its risk point, under its original name."""
+    """Serve an evidence file to those who may see its risk point, under its original name.
+
+    Anyone else, signed in or not, gets 404: the address does not even confirm the file exists.
+    """
 
     def get(self, request, stored_id):
         evidence = get_object_or_404(Evidence.objects.for_user(request.user), stored_id=stored_id)

@@ -1,5 +1,6 @@
 import django_filters
 from django.db.models import Q
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from org.models import Post, Unit
@@ -34,9 +35,9 @@ class RiskPointFilter(ListFilterSet):
         fields = []
 
     def __init__(self, *args, user, current_round, **kwargs):
-        data = kwargs.get("data")
-        if current_round is not None and data is not None and not data.get("round"):
-            data = data.copy()
+        if current_round is not None and not (kwargs.get("data") or {}).get("round"):
+            # The register opens on the current year; other years are one choice away.
+            data = (kwargs.get("data") or QueryDict()).copy()
             data["round"] = current_round.pk
             kwargs["data"] = data
         super().__init__(*args, user=user, **kwargs)

@@ -15,6 +15,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 from django.views import View
 from openpyxl import Workbook, load_workbook
@@ -179,7 +180,7 @@ def _workbook(headers, rows, widths=None):
         cell.fill = PatternFill("solid", fgColor="F2DCDB")
         cell.alignment = Alignment(vertical="center", wrap_text=True)
     for row in rows:
-        ws.append(row)
+        ws.append([str(v) if isinstance(v, Promise) else v for v in row])
     for i, header in enumerate(headers, start=1):
         ws.column_dimensions[get_column_letter(i)].width = (widths or {}).get(header, max(10, len(header) * 2 + 2))
     ws.freeze_panes = "A2"
@@ -203,7 +204,7 @@ class ExportView(View):
     def get(self, request):
         qs = register_for(request.user).select_related("unit", "post", "power", "step", "round").prefetch_related(
             "plan__measures__responsible")
-        f = RiskPointFilter(request.GET, queryset=qs, user=request.user, current_round=current_round(request.user))
+        f = RiskPointFilter(data=request.GET, queryset=qs, user=request.user, current_round=current_round(request.user))
         rows = []
         for r in f.qs.order_by("code"):
             measures = list(r.plan.measures.all()) if hasattr(r, "plan") else []

@@ -5,6 +5,8 @@ from django.contrib.auth.models import Group
 
 from org.models import Post, Unit, User
 from powers.models import FlowEdge, FlowStep, LegalBasis, PowerItem
+from riskpoints.models import RiskPoint
+from riskpoints.services import round_for
 
 
 class UnitFactory(factory.django.DjangoModelFactory):
@@ -73,3 +75,21 @@ class PowerItemFactory(factory.django.DjangoModelFactory):
         first = FlowStep.objects.create(power=self, name="受理", handler_text="窗口", immediate=True, order=1)
         last = FlowStep.objects.create(power=self, name="决定", handler_text="负责人", time_limit_days=5, order=2)
         FlowEdge.objects.create(power=self, source=first, target=last)
+
+
+class RiskPointFactory(factory.django.DjangoModelFactory):
+    """A 二级 risk point (factors 3+2+2+1 = 8) in the current round of its unit's bureau."""
+
+    class Meta:
+        model = RiskPoint
+
+    unit = factory.SubFactory(UnitFactory)
+    round = factory.LazyAttribute(lambda r: round_for(r.unit.bureau))
+    code = factory.Sequence(lambda n: f"T-{n:05d}")
+    kind = "system"
+    finding_level = "department"
+    title = factory.Sequence(lambda n: f"风险点{n}")
+    description = "审核走过场，受请托压低罚款。"
+    importance, discretion, probability, harm = 3, 2, 2, 1
+    suggested_level = 2
+    level = 2

@@ -1,0 +1,102 @@
+import pytest
+from django.urls import reverse
+
+from riskpoints.models import RiskPoint
+from tests.factories import RiskPointFactory
+
+
+@pytest.fixture
+def risks(bureau):
+    return RiskPointFactory(unit=bureau.a, title="审核走过场"), RiskPointFactory(unit=bureau.b, title="选择性执法", level=1)
+
+
+def form_data(bureau, **over):
+    return {"unit": bureau.a.pk, "finding_level": "department", "kind": "system", "found_by": "self",
+            "title": "报销审核放宽标准", "description": "对关系人报销放宽审核。", "importance": 2, "discretion": 2,
+            "probability": 2, "harm": 2, "level": 2, "level_reason": "", **over}
+
+
+def test_staff_registers_a_risk_point_with_the_suggested_level(people, bureau, client_for):
+    response = client_for(people.staff_a).post(reverse("riskpoints:create"), form_data(bureau))
+    risk = RiskPoint.objects.get()
+    assert response.status_code == 302 and risk.suggested_level == 2 and risk.code.endswith("-A-001")
+
+
+def test_form_refuses_override_without_reason_in_chinese(people, bureau, client_for):
+    response = client_for(people.staff_a).post(reverse("riskpoints:create"), form_data(bureau, level=1))
+    assert "须说明理由" in response.content.decode()
+    assert not RiskPoint.objects.exists()
+
+
+def test_staff_cannot_register_for_another_unit(people, bureau, client_for):
+    response = client_for(people.staff_a).post(reverse("riskpoints:create"), form_data(bureau, unit=bureau.b.pk))
+    assert response.status_code == 200 and not RiskPoint.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["riskpoints:detail", "riskpoints:edit", "riskpoints:history"])
+def test_other_units_risk_point_is_404(people, risks, client_for, name):
+    assert client_for(people.staff_a).get(reverse(name, args=[risks[1].pk])).status_code == 404
+
+
+def test_register_scope_and_level_counts(people, risks, client_for):
+    html = client_for(people.staff_a).get(reverse("riskpoints:list")).content.decode()
+    assert "审核走过场" in html and "选择性执法" not in html
+    response = client_for(people.office).get(reverse("riskpoints:list"))
+    assert response.context["counts"] == {"l1": 1, "l2": 1, "l3": 0}
+    response = client_for(people.office).get(reverse("riskpoints:list"), {"level": 1})
+    assert response.context["counts"] == {"l1": 1, "l2": 0, "l3": 0}
+
+
+@pytest.mark.parametrize("size", [3, 40])
+def test_register_query_count_is_constant(people, bureau, client_for, django_assert_num_queries, size):
+    RiskPointFactory.create_batch(size, unit=bureau.a)
+    client = client_for(people.office)
+    client.get(reverse("riskpoints:list"))
+    with django_assert_num_queries(REGISTER_QUERIES):
+        assert client.get(reverse("riskpoints:list"), {"ordering": "-level"}).status_code == 200
+
+
+@pytest.mark.parametrize("size", [1, 15])
+def test_unit_table_query_count_is_constant(people, bureau, client_for, django_assert_num_queries, size):
+    RiskPointFactory.create_batch(size, unit=bureau.a)
+    client = client_for(people.office)
+    client.get(reverse("riskpoints:unit_table", args=[bureau.a.pk]))
+    with django_assert_num_queries(TABLE_QUERIES):
+        assert client.get(reverse("riskpoints:unit_table", args=[bureau.a.pk])).status_code == 200
+
+
+def test_tables_are_scoped(people, bureau, client_for):
+    from tests.factories import PostFactory
+
+    post_b = PostFactory(unit=bureau.b)
+    client = client_for(people.staff_a)
+    assert client.get(reverse("riskpoints:unit_table", args=[bureau.b.pk])).status_code == 404
+    assert client.get(reverse("riskpoints:post_register", args=[post_b.pk])).status_code == 404
+    assert client.get(reverse("riskpoints:unit_table", args=[bureau.a.pk])).status_code == 200
+
+
+def test_export_follows_the_filter(people, risks, client_for):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    response = client_for(people.office).get(reverse("riskpoints:export"), {"level": 1})
+    ws = load_workbook(BytesIO(response.content)).active
+    titles = [row[7] for row in ws.iter_rows(min_row=2, values_only=True)]
+    assert titles == ["选择性执法"]
+
+
+def test_flow_step_markers_link_to_the_register(people, bureau, power_a, client_for):
+    step = power_a.steps.order_by("order").first()
+    RiskPointFactory(unit=bureau.a, power=power_a, step=step, kind="process", level=1, title="受理环节吃拿卡要")
+    RiskPointFactory(unit=bureau.a, power=power_a, step=step, kind="process", level=3, title="受理不登记")
+    html = client_for(people.staff_a).get(power_a.get_absolute_url()).content.decode()
+    assert 'fill="#dc3545"' in html and f"?step={step.pk}" in html and "该环节有 2 个廉政风险点，最高一级" in html
+    listing = client_for(people.staff_a).get(reverse("riskpoints:list"), {"step": step.pk}).content.decode()
+    assert "受理环节吃拿卡要" in listing and "受理不登记" in listing
+    # Someone who cannot see those risk points sees no markers.
+    assert 'fill="#dc3545"' not in client_for(people.leader_b).get(reverse("powers:list")).content.decode()
+
+
+REGISTER_QUERIES = 18
+TABLE_QUERIES = 13

@@ -20,5 +20,8 @@ urlpatterns = [
     path("powers/", include("powers.urls")),
     path("risks/", include("riskpoints.urls")),
     path("controls/", include("controls.urls")),
+    path("monitoring/", include("monitoring.urls")),
+    path("publications/", include("public.admin_urls")),
+    path("public/", include("public.urls")),
     path("admin/", admin.site.urls),
 ]

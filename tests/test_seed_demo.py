@@ -4,15 +4,16 @@ from org.models import Post, Unit, User
 from powers.models import LegalBasis, PowerItem
 from review.choices import Status
 from review.models import ReviewRecord
+from riskpoints.models import RiskPoint
 
 
 def test_seed_demo_builds_a_bureau_and_runs_twice_without_duplicates(db):
     call_command("seed_demo", verbosity=0)
     counts = (Unit.objects.count(), Post.objects.count(), User.objects.count(), PowerItem.objects.count(),
-              LegalBasis.objects.count(), ReviewRecord.objects.count())
+              LegalBasis.objects.count(), ReviewRecord.objects.count(), RiskPoint.objects.count())
     call_command("seed_demo", verbosity=0)
     assert counts == (Unit.objects.count(), Post.objects.count(), User.objects.count(), PowerItem.objects.count(),
-                      LegalBasis.objects.count(), ReviewRecord.objects.count())
+                      LegalBasis.objects.count(), ReviewRecord.objects.count(), RiskPoint.objects.count())
     assert Unit.objects.count() >= 10 and Post.objects.count() >= 30 and PowerItem.objects.count() >= 60
     assert set(PowerItem.objects.values_list("status", flat=True)) == set(Status.values)
     assert PowerItem.objects.filter(revision=2, status=Status.DRAFT, published_record__isnull=False).exists()
@@ -23,3 +24,14 @@ def test_seed_demo_builds_a_bureau_and_runs_twice_without_duplicates(db):
     published = PowerItem.objects.filter(status=Status.PUBLISHED).first()
     actors = ReviewRecord.objects.filter(object_id=published.pk, action__in=["submit", "unit_approve", "leader_approve", "accept"])
     assert len({r.actor_id for r in actors}) == 4
+
+    # Risk points: enough, in every state and level, each accepted one with its plan.
+    assert RiskPoint.objects.count() >= 150
+    assert set(RiskPoint.objects.values_list("status", flat=True)) == set(Status.values)
+    assert set(RiskPoint.objects.values_list("level", flat=True)) == {1, 2, 3}
+    for risk in RiskPoint.objects.filter(status__in=[Status.ACCEPTED, Status.PUBLISHED]):
+        assert risk.plan.measures.exists()
+    # Every power's flow is valid and at least ten branch.
+    assert all(not p.flow_problems() for p in PowerItem.objects.all())
+    branching = sum(1 for p in PowerItem.objects.all() if len(p.flow["edges"]) >= len(p.flow["steps"]))
+    assert branching >= 10

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "powers",
     "riskpoints",
     "controls",
+    "monitoring",
+    "public",
     "demo",
 ]
 

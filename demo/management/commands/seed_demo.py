@@ -16,6 +16,8 @@ from controls.services import plan_save
 from org.models import Post, Unit, User
 from powers.models import PowerItem
 from powers.services import flow_replace, power_create, power_update
+from public.models import Publication
+from public.services import publication_publish, publication_save, publication_withdraw
 from riskpoints.models import RiskPoint
 from riskpoints.services import risk_create, round_for
 from review.choices import Action, FilingBody, Status
@@ -51,6 +53,7 @@ class Command(BaseCommand):
                 users = self.seed_users(units)
             created = self.seed_powers(units, users)
             risks = self.seed_risks(units, users)
+            self.seed_publications(units, users)
         self.stdout.write(self.style.SUCCESS(
             f"演示数据就绪：{Unit.objects.count()} 个单位，{Post.objects.count()} 个岗位，"
             f"{User.objects.count()} 个账号，{PowerItem.objects.count()} 项职权（本次新建 {created} 项），"
@@ -277,3 +280,23 @@ class Command(BaseCommand):
         for action, actor in actors[:stop]:
             review_transition(item=risk, action=action, actor=actor, meeting_date=today - datetime.timedelta(days=15),
                               comment="同意。" if action == Action.LEADER_APPROVE else "")
+
+    # --- publications -------------------------------------------------------------------------
+
+    def seed_publications(self, units, users):
+        """A current publication of most units, a withdrawn one and an expired one."""
+        if Publication.objects.exists():
+            return
+        office, today = users["office"], timezone.localdate()
+        most = [u for code, u in units.items() if code not in ("JU", "FKB", "XCK")]
+
+        def publish(title, starts, ends, unit_list=None, risks=True):
+            pub = Publication(title=title, all_units=unit_list is None, include_risks=risks, starts_on=starts, ends_on=ends)
+            publication_save(actor=office, publication=pub, units=unit_list or [])
+            return publication_publish(actor=office, publication=pub)
+
+        publish(f"{today.year - 1}年度廉政风险点公示", datetime.date(today.year - 1, 10, 1), datetime.date(today.year - 1, 10, 31))
+        first = publish(f"{today.year}年度职权目录（第一批）", today - datetime.timedelta(days=40), None, risks=False)
+        publication_withdraw(actor=office, publication=first, reason="部分事项引用的法规条款已修订，撤回更正后重新公示。")
+        publish(f"{today.year}年度职权目录、权力运行流程图和廉政风险点公示", today - datetime.timedelta(days=10),
+                today + datetime.timedelta(days=20), unit_list=most)

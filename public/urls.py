@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "public"
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("powers/", views.PowerCatalogueView.as_view(), name="powers"),
+    path("powers/<str:code>/", views.PowerView.as_view(), name="power"),
+    path("risks/", views.RiskCatalogueView.as_view(), name="risks"),
+    path("risks/<str:code>/", views.RiskView.as_view(), name="risk"),
+    path("opinion/<str:kind>/<str:code>/", views.OpinionView.as_view(), name="opinion"),
+    path("archive/", views.ArchiveView.as_view(), name="archive"),
+]

@@ -1,0 +1,266 @@
+"""The public site (no login) and the office's publication pages."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.http import condition
+
+from org.models import Unit
+from powers.choices import PowerCategory
+from powers.flowchart import FlowchartError, render_flow_svg
+from powers.flows import statutory_total
+from review.services import WorkflowError
+from review.workflow import OFFICE
+from riskpoints.choices import RiskLevel
+
+from .forms import OpinionForm, PublicationForm, new_challenge
+from .models import EntryKind, Publication, PublicationState
+from .selectors import current_entries, last_change
+from .services import opinion_submit, publication_publish, publication_save, publication_withdraw
+
+
+def _etag(request, *args, **kwargs):
+    # Content changes when a publication is published or withdrawn, and when one starts or ends.
+    changed = last_change()
+    return f"{changed.timestamp() if changed else 0}-{timezone.localdate():%Y%m%d}"
+
+
+def public_page(cls):
+    """No login, and a conditional GET (ETag) so browsers and proxies can cache."""
+    cls = method_decorator(login_not_required, name="dispatch")(cls)
+    return method_decorator(condition(etag_func=_etag), name="get")(cls)
+
+
+def _units_with(entries):
+    ids = entries.values("unit").annotate(n=Count("pk")).values_list("unit", "n")
+    counts = dict(ids)
+    return [(u, counts[u.pk]) for u in Unit.objects.filter(pk__in=counts).order_by("order", "code")]
+
+
+@public_page
+class HomeView(View):
+    def get(self, request):
+        current = Publication.objects.current().order_by("-published_at")
+        return render(request, "public/home.html", {
+            "publications": current,
+            "power_count": current_entries(EntryKind.POWER).count(),
+            "risk_count": current_entries(EntryKind.RISK).count(),
+        })
+
+
+class CatalogueView(View):
+    kind = None
+    template_name = None
+    paginate_by = 30
+
+    def filtered(self, request):
+        entries = current_entries(self.kind)
+        q = request.GET.get("q", "").strip()
+        if q:
+            entries = entries.filter(Q(search_text__icontains=q) | Q(unit__name__icontains=q))
+        if request.GET.get("unit", "").isdigit():
+            entries = entries.filter(unit_id=int(request.GET["unit"]))
+        return entries, q
+
+    def get(self, request):
+        entries, q = self.filtered(request)
+        extra = self.narrow(request, entries)
+        entries = extra.pop("entries", entries)
+        page = Paginator(entries.order_by("unit__order", "code"), self.paginate_by).get_page(request.GET.get("page"))
+        return render(request, self.template_name, {
+            "page_obj": page, "q": q, "units": _units_with(current_entries(self.kind)),
+            "unit": request.GET.get("unit", ""), **extra,
+        })
+
+    def narrow(self, request, entries):
+        return {}
+
+
+@public_page
+class PowerCatalogueView(CatalogueView):
+    kind = EntryKind.POWER
+    template_name = "public/powers.html"
+
+    def narrow(self, request, entries):
+        category = request.GET.get("category", "")
+        if category in PowerCategory.values:
+            entries = entries.filter(category=category)
+        return {"entries": entries, "category": category, "categories": PowerCategory.choices}
+
+
+@public_page
+class RiskCatalogueView(CatalogueView):
+    kind = EntryKind.RISK
+    template_name = "public/risks.html"
+
+    def narrow(self, request, entries):
+        level = request.GET.get("level", "")
+        if level in ("1", "2", "3"):
+            entries = entries.filter(level=int(level))
+        return {"entries": entries, "level": level, "levels": RiskLevel.choices}
+
+
+class EntryView(View):
+    kind = None
+    template_name = None
+
+    def entry(self, code):
+        entry = current_entries(self.kind).filter(code=code).first()
+        if entry is None:
+            raise Http404
+        return entry
+
+    def context(self, entry):
+        return {}
+
+    def get(self, request, code, form=None):
+        entry = self.entry(code)
+        question, token = new_challenge()
+        form = form or OpinionForm(initial={"token": token})
+        form.fields["answer"].label = _("验证：%(q)s") % {"q": question}
+        return render(request, self.template_name, {"entry": entry, "d": entry.data, "form": form,
+                                                    **self.context(entry)})
+
+
+@public_page
+class PowerView(EntryView):
+    kind = EntryKind.POWER
+    template_name = "public/power.html"
+
+    def context(self, entry):
+        flow = entry.data["flow"]
+        try:
+            svg = mark_safe(render_flow_svg(flow, title=entry.title)) if flow["steps"] else ""
+        except FlowchartError:
+            svg = ""
+        return {"flow_svg": svg, "flow_total": statutory_total(flow) if flow["steps"] else None}
+
+
+@public_page
+class RiskView(EntryView):
+    kind = EntryKind.RISK
+    template_name = "public/risk.html"
+
+
+@method_decorator(login_not_required, name="dispatch")
+class OpinionView(View):
+    """A visitor's opinion on a published power or risk point; it reaches the office as risk
+    information. The visitor sees a reference number, never anyone else's opinions."""
+
+    http_method_names = ["post"]
+    views = {"power": PowerView, "risk": RiskView}
+
+    def post(self, request, kind, code):
+        if kind not in self.views:
+            raise Http404
+        view = self.views[kind]()
+        entry = view.entry(code)
+        form = OpinionForm(request.POST)
+        if form.is_valid():
+            try:
+                info = opinion_submit(entry=entry, text=form.cleaned_data["text"], contact=form.cleaned_data["contact"],
+                                      ip=request.META.get("REMOTE_ADDR", ""))
+            except WorkflowError as exc:
+                form.add_error(None, exc.message)
+            else:
+                return render(request, "public/thanks.html", {"entry": entry, "reference": info.reference})
+        response = view.get(request, code, form=_fresh(form))
+        response.status_code = 400
+        return response
+
+
+def _fresh(form):
+    """Re-show a refused form with the visitor's text but a new challenge."""
+    question, token = new_challenge()
+    data = form.data.copy()
+    data["token"], data["answer"] = token, ""
+    bound = OpinionForm(data)
+    bound._errors = form.errors
+    bound.cleaned_data = {}
+    return bound
+
+
+@public_page
+class ArchiveView(View):
+    def get(self, request):
+        today = timezone.localdate()
+        past = Publication.objects.exclude(state=PublicationState.DRAFT).exclude(
+            pk__in=Publication.objects.current(today)).order_by("-published_at")
+        return render(request, "public/archive.html", {"publications": past, "today": today})
+
+
+# --- the office's pages ---------------------------------------------------------------------------
+
+class OfficeMixin:
+    def bureau(self, request):
+        if not OFFICE.units(request.user):
+            raise PermissionDenied(_("只有防控办可以管理公示。"))
+        return request.user.unit.bureau
+
+    def units(self, request):
+        return Unit.objects.filter(pk__in=OFFICE.units(request.user)).order_by("order", "code")
+
+
+class PublicationListView(OfficeMixin, View):
+    def get(self, request):
+        self.bureau(request)
+        pubs = Publication.objects.for_user(request.user).annotate(n=Count("entries")).order_by("-created_at")
+        return render(request, "public/admin_list.html", {"publications": pubs})
+
+
+class PublicationEditView(OfficeMixin, View):
+    def get_object(self, request, pk):
+        self.bureau(request)
+        return get_object_or_404(Publication.objects.for_user(request.user), pk=pk) if pk else Publication()
+
+    def get(self, request, pk=None):
+        pub = self.get_object(request, pk)
+        initial = {} if pk else {"starts_on": timezone.localdate(), "title": _("%(y)s 年度职权目录和廉政风险点公示") % {"y": timezone.localdate().year}}
+        form = PublicationForm(instance=pub, initial=initial, units=self.units(request))
+        return render(request, "public/admin_form.html", {"form": form, "object": pub if pk else None})
+
+    def post(self, request, pk=None):
+        pub = self.get_object(request, pk)
+        form = PublicationForm(request.POST, instance=pub, units=self.units(request))
+        if form.is_valid():
+            try:
+                pub = publication_save(actor=request.user, publication=form.save(commit=False), units=form.cleaned_data["units"])
+            except WorkflowError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("已保存公示草稿。"))
+                return redirect(pub)
+        return render(request, "public/admin_form.html", {"form": form, "object": pub if pk else None})
+
+
+class PublicationDetailView(OfficeMixin, View):
+    def get(self, request, pk):
+        self.bureau(request)
+        pub = get_object_or_404(Publication.objects.for_user(request.user), pk=pk)
+        counts = dict(pub.entries.values_list("kind").annotate(n=Count("pk")))
+        return render(request, "public/admin_detail.html", {"object": pub, "counts": counts})
+
+    def post(self, request, pk):
+        self.bureau(request)
+        pub = get_object_or_404(Publication.objects.for_user(request.user), pk=pk)
+        try:
+            if request.POST.get("op") == "publish":
+                publication_publish(actor=request.user, publication=pub)
+                messages.success(request, _("公示已发布：公众现在看到的就是此刻冻结的内容。"))
+            elif request.POST.get("op") == "withdraw":
+                publication_withdraw(actor=request.user, publication=pub, reason=request.POST.get("reason", ""))
+                messages.success(request, _("公示已撤回。"))
+        except WorkflowError as exc:
+            messages.error(request, exc.message)
+        return redirect(pub)
+
+

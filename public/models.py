@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from org.models import Unit
+from org.scoping import ScopedQuerySet
 
 
 class PublicationState(models.TextChoices):
@@ -21,7 +22,7 @@ class EntryKind(models.TextChoices):
     RISK = "risk", _("廉政风险点")
 
 
-class PublicationQuerySet(models.QuerySet):
+class PublicationQuerySet(ScopedQuerySet):
     def current(self, today=None):
         today = today or timezone.localdate()
         return self.filter(state=PublicationState.PUBLISHED, starts_on__lte=today).filter(

@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 from org.models import Post, Unit
 from org.scoping import subtree_q, visible_unit_ids
-from powers.models import PowerItem
 from review.choices import Status
 from review.filters import ListFilterSet
 
@@ -21,7 +20,8 @@ class RiskPointFilter(ListFilterSet):
     level = django_filters.ChoiceFilter(label=_("等级"), choices=RiskLevel.choices)
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=RiskKind.choices)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Status.choices)
-    power = django_filters.ModelChoiceFilter(label=_("职权"), queryset=PowerItem.objects.none())
+    # A code box rather than a list: a bureau has thousands of powers.
+    power = django_filters.CharFilter(label=_("职权编码"), field_name="power__code", lookup_expr="iexact")
     step = django_filters.NumberFilter(label=_("流程环节"), field_name="step_id", widget=django_filters.widgets.forms.HiddenInput)
     carry = django_filters.ChoiceFilter(label=_("与上年相比"), field_name="carry_decision", choices=CarryDecision.choices)
     ordering = django_filters.OrderingFilter(
@@ -46,7 +46,6 @@ class RiskPointFilter(ListFilterSet):
         self.filters["round"].queryset = Round.objects.filter(bureau=bureau)
         self.filters["unit"].queryset = Unit.objects.filter(pk__in=visible)
         self.filters["post"].queryset = Post.objects.filter(unit__in=visible).select_related("unit")
-        self.filters["power"].queryset = PowerItem.objects.filter(unit__in=visible).order_by("code")
 
     def search(self, queryset, name, value):
         value = value.strip()

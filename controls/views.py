@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from review.services import WorkflowError
-from review.workflow import OFFICE, may_edit
+from review.views import editable_or_new
+from review.workflow import OFFICE
 from riskpoints.models import RiskPoint, Round
 
 from .forms import ControlPlanForm, EvidenceForm, MeasureFormSet, RuleForm, bureau_people, measure_rows
@@ -24,10 +25,7 @@ class PlanEditView(View):
     template_name = "controls/plan_form.html"
 
     def get_risk(self, request, pk):
-        risk = get_object_or_404(RiskPoint.objects.for_user(request.user).select_related("unit", "post"), pk=pk)
-        if not may_edit(request.user, risk):
-            raise PermissionDenied(_("该风险点当前状态为“%(status)s”，您不能修改其防控措施。") % {"status": risk.get_status_display()})
-        return risk
+        return editable_or_new(request, RiskPoint, pk)
 
     def forms(self, request, risk, data=None):
         plan = ControlPlan.objects.filter(risk_point=risk).first() or ControlPlan(risk_point=risk)

@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from org.models import Unit
-from org.scoping import subtree_q, visible_unit_ids
+from org.scoping import visible_unit_ids
 from review.choices import Status
 from review.filters import ListFilterSet
 
@@ -39,6 +39,3 @@ class PowerItemFilter(ListFilterSet):
             return queryset
         return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value) | Q(content__icontains=value))
 
-    def in_unit(self, queryset, name, value):
-        """A unit and the units under it (a brigade with its squads)."""
-        return queryset.filter(unit__in=Unit.objects.filter(subtree_q([value.pk]))) if value else queryset

@@ -11,8 +11,8 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from review.services import StaleEdit, WorkflowError
-from review.views import CompileView, HistoryView, TransitionView, review_context
-from review.workflow import EDITOR, may_edit
+from review.views import CompileView, HistoryView, TransitionView, editable_or_new, review_context
+from review.workflow import EDITOR
 
 from .filters import PowerItemFilter
 from .flowchart import FlowchartError, render_flow_svg
@@ -60,14 +60,7 @@ class PowerEditView(View):
     template_name = "powers/poweritem_form.html"
 
     def get_power(self, request, pk):
-        if pk is None:
-            if not EDITOR.units(request.user):
-                raise PermissionDenied(_("您没有新建职权事项的权限。"))
-            return PowerItem()
-        power = get_object_or_404(PowerItem.objects.for_user(request.user), pk=pk)
-        if not may_edit(request.user, power):
-            raise PermissionDenied(_("该事项当前状态为“%(status)s”，您不能修改。") % {"status": power.get_status_display()})
-        return power
+        return editable_or_new(request, PowerItem, pk)
 
     def render_form(self, request, power, form, formset):
         return render(request, self.template_name, {"object": power if power.pk else None, "form": form, "formset": formset})
@@ -147,10 +140,7 @@ class FlowEditorView(View):
     template_name = "powers/flow_editor.html"
 
     def get_power(self, request, pk):
-        power = get_object_or_404(PowerItem.objects.for_user(request.user).select_related("unit"), pk=pk)
-        if not may_edit(request.user, power):
-            raise PermissionDenied(_("该事项当前状态为“%(status)s”，您不能修改其流程图。") % {"status": power.get_status_display()})
-        return power
+        return editable_or_new(request, PowerItem, pk)
 
     def render_editor(self, request, power, step_form=None, edge_form=None, editing=None):
         return render(request, self.template_name, {

@@ -1,7 +1,11 @@
 """The public site (no login) and the office's publication pages."""
 
+import hashlib
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -30,14 +34,46 @@ from .services import opinion_submit, publication_publish, publication_save, pub
 
 def _etag(request, *args, **kwargs):
     # Content changes when a publication is published or withdrawn, and when one starts or ends.
-    changed = last_change()
-    return f"{changed.timestamp() if changed else 0}-{timezone.localdate():%Y%m%d}"
+    if not hasattr(request, "_public_etag"):
+        changed = last_change()
+        request._public_etag = f"{changed.timestamp() if changed else 0}-{timezone.localdate():%Y%m%d}"
+    return request._public_etag
 
 
-def public_page(cls):
-    """No login, and a conditional GET (ETag) so browsers and proxies can cache."""
-    cls = method_decorator(login_not_required, name="dispatch")(cls)
-    return method_decorator(condition(etag_func=_etag), name="get")(cls)
+def _cached(get):
+    """Keep the rendered page in the shared cache until the published content changes.
+
+    The key holds the ETag, so publishing, withdrawing, or a publication starting or ending
+    makes a new key. Only pages without forms that need a CSRF token use this.
+    """
+    @wraps(get)
+    def wrapper(self, request, *args, **kwargs):
+        key = "public-page:" + hashlib.sha256(
+            f"{_etag(request)}|{request.path}|{sorted(request.GET.lists())}".encode()).hexdigest()
+        response = cache.get(key)
+        if response is None:
+            response = get(self, request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+            if response.status_code == 200:
+                cache.set(key, response, PUBLIC_CACHE_SECONDS)
+        return response
+
+    return wrapper
+
+
+PUBLIC_CACHE_SECONDS = 3600
+
+
+def public_page(cls=None, *, cached=True):
+    """No login, a conditional GET (ETag) for browsers and proxies, and a server-side copy."""
+    def decorate(cls):
+        if cached:
+            cls.get = _cached(cls.get)
+        cls = method_decorator(login_not_required, name="dispatch")(cls)
+        return method_decorator(condition(etag_func=_etag), name="get")(cls)
+
+    return decorate(cls) if cls is not None else decorate
 
 
 def _units_with(entries):
@@ -131,7 +167,7 @@ class EntryView(View):
                                                     **self.context(entry)})
 
 
-@public_page
+@public_page(cached=False)  # carries the opinion form and its CSRF token
 class PowerView(EntryView):
     kind = EntryKind.POWER
     template_name = "public/power.html"
@@ -145,7 +181,7 @@ class PowerView(EntryView):
         return {"flow_svg": svg, "flow_total": statutory_total(flow) if flow["steps"] else None}
 
 
-@public_page
+@public_page(cached=False)
 class RiskView(EntryView):
     kind = EntryKind.RISK
     template_name = "public/risk.html"

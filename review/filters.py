@@ -2,9 +2,16 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from org.models import Unit
+from org.scoping import subtree_q
+
 
 class ListFilterSet(django_filters.FilterSet):
     """Base of every list page's filters: knows the user, and styles its widgets compactly."""
+
+    def in_unit(self, queryset, name, value):
+        """A unit and the units under it (a brigade with its squads)."""
+        return queryset.filter(**{f"{name}__in": Unit.objects.filter(subtree_q([value.pk]))}) if value else queryset
 
     def __init__(self, *args, user, **kwargs):
         self.user = user

@@ -14,7 +14,7 @@ from .forms import TransitionForm
 from .history import history_entries
 from .registry import reviewable_models
 from .services import WorkflowError, review_trail, review_transition, review_transition_many
-from .workflow import OFFICE, TRANSITIONS, available_transitions, may_edit, pending_q
+from .workflow import EDITOR, OFFICE, TRANSITIONS, available_transitions, may_edit, pending_q
 
 
 def review_context(user, item):
@@ -129,3 +129,18 @@ class CompileView(View):
             else:
                 messages.success(request, _("已对 %(n)d 项执行“%(action)s”。") % {"n": len(chosen), "action": TRANSITIONS[action].label})
         return redirect(request.path)
+
+
+def editable_or_new(request, model, pk=None):
+    """The item ``pk`` if the user may edit it now — 404 outside their scope, 403 in scope but
+    not editable (state or role) — or, without ``pk``, a new item if they may create any."""
+    kind = model._meta.verbose_name
+    if pk is None:
+        if not EDITOR.units(request.user):
+            raise PermissionDenied(_("您没有新建%(kind)s的权限。") % {"kind": kind})
+        return model()
+    item = get_object_or_404(model.objects.for_user(request.user), pk=pk)
+    if not may_edit(request.user, item):
+        raise PermissionDenied(_("该%(kind)s当前状态为“%(status)s”，您不能修改。") % {
+            "kind": kind, "status": item.get_status_display()})
+    return item

@@ -4,7 +4,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from org.models import Post, Unit
-from org.scoping import subtree_q, visible_unit_ids
+from org.scoping import visible_unit_ids
 from review.choices import Status
 from review.filters import ListFilterSet
 
@@ -53,5 +53,3 @@ class RiskPointFilter(ListFilterSet):
             return queryset
         return queryset.filter(Q(code__icontains=value) | Q(title__icontains=value) | Q(description__icontains=value))
 
-    def in_unit(self, queryset, name, value):
-        return queryset.filter(unit__in=Unit.objects.filter(subtree_q([value.pk]))) if value else queryset

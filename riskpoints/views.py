@@ -10,8 +10,8 @@ from django_filters.views import FilterView
 from org.models import Post, Unit
 from org.scoping import visible_unit_ids
 from review.services import WorkflowError
-from review.views import HistoryView, TransitionView, review_context
-from review.workflow import EDITOR, OFFICE, may_edit
+from review.views import HistoryView, TransitionView, editable_or_new, review_context
+from review.workflow import EDITOR, OFFICE
 
 from .choices import FACTORS
 from .filters import RiskPointFilter
@@ -90,14 +90,7 @@ class RiskEditView(View):
     template_name = "riskpoints/riskpoint_form.html"
 
     def get_risk(self, request, pk):
-        if pk is None:
-            if not EDITOR.units(request.user):
-                raise PermissionDenied(_("您没有登记廉政风险点的权限。"))
-            return RiskPoint()
-        risk = get_object_or_404(RiskPoint.objects.for_user(request.user), pk=pk)
-        if not may_edit(request.user, risk):
-            raise PermissionDenied(_("该风险点当前状态为“%(status)s”，您不能修改。") % {"status": risk.get_status_display()})
-        return risk
+        return editable_or_new(request, RiskPoint, pk)
 
     def render_form(self, request, risk, form):
         bureau = request.user.unit.bureau if request.user.unit_id else None

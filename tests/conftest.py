@@ -7,6 +7,16 @@ from django.conf import settings
 from tests.factories import PowerItemFactory, UnitFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Cached pages and layouts of one test must not answer for another."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def bureau(db):
     """A small bureau: unit A (a brigade with a squad), unit B, and the office's unit."""

@@ -32,7 +32,7 @@ class MeasureForm(forms.ModelForm):
     class Meta:
         model = Measure
         fields = ["kind", "content", "responsible", "supervisor", "due_date"]
-        widgets = {"content": forms.Textarea(attrs={"rows": 2}), "due_date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"content": forms.Textarea(attrs={"rows": 2}), "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, people=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -41,7 +41,7 @@ class PublicationForm(forms.ModelForm):
         model = Publication
         fields = ["title", "all_units", "units", "include_powers", "include_risks", "starts_on", "ends_on"]
         widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}), "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "units": forms.CheckboxSelectMultiple,
         }
 

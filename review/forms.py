@@ -8,8 +8,8 @@ class TransitionForm(forms.Form):
     """The fields a workflow step may ask for; the service decides which are required."""
 
     comment = forms.CharField(label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    meeting_date = forms.DateField(label=_("集体审定日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    filed_on = forms.DateField(label=_("备案日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    meeting_date = forms.DateField(label=_("集体审定日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    filed_on = forms.DateField(label=_("备案日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     filing_reference = forms.CharField(label=_("备案文号"), required=False, max_length=100)
     filing_bodies = forms.MultipleChoiceField(
         label=_("报审备案机关"), required=False, choices=FilingBody.choices, widget=forms.CheckboxSelectMultiple

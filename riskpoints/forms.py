@@ -43,7 +43,7 @@ class RiskPointForm(LockedModelForm):
         self.fields["step"].label_from_instance = lambda s: f"{s.power.code} · {s.name}"
         for name in FACTORS:
             self.fields[name] = forms.TypedChoiceField(
-                label=FACTORS[name][0], choices=[(g, f"{label}：{FACTORS[name][1][g]}") for g, label in GRADES],
+                label=FACTORS[name][0], choices=[(g, FACTORS[name][1][g]) for g, _label in GRADES],
                 coerce=int, widget=forms.RadioSelect, initial=self.instance.factors.get(name) if self.instance.pk else None,
             )
         self.fields["level"].choices = [c for c in self.fields["level"].choices if c[0] != ""]

@@ -231,3 +231,10 @@ def test_evidence_upload_through_the_page(bureau, people, planned, client_for, s
     assert planned.state == "done" and planned.evidence.get().original_name == "照片.png"
     response = client_for(people.staff_b).post(reverse("controls:progress", args=[planned.pk]), {"state": "improve"})
     assert response.status_code == 404
+
+
+def test_plan_page_shows_saved_due_dates_in_the_date_inputs(bureau, people, client_for):
+    risk = risk_of(bureau, 2)
+    save(risk, people.staff_a, measure(people.head_a))
+    html = client_for(people.staff_a).get(reverse("controls:plan", args=[risk.pk])).content.decode()
+    assert 'value="2026-12-31"' in html

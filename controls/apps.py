@@ -11,7 +11,10 @@ class ControlsConfig(AppConfig):
         from review.choices import Action
         from riskpoints.models import RiskPoint
 
+        from .models import ControlPlan, Measure
         from .services import plan_acceptance_problems, plan_snapshot
 
         registry.add_guard(RiskPoint, Action.ACCEPT, plan_acceptance_problems)
         registry.add_snapshot_part(RiskPoint, "plan", plan_snapshot)
+        registry.add_history_child(RiskPoint, ControlPlan, "risk_point_id")
+        registry.add_history_child(RiskPoint, Measure, "plan__risk_point_id")

@@ -5,6 +5,8 @@
   (e.g. "submit" needs a valid flow, "accept" needs a control plan).
 - ``add_snapshot_part(model, key, part)``: ``part(item)`` adds ``key`` to what a review record
   freezes (e.g. a risk point's control plan, owned by a higher app).
+- ``add_history_child(model, child, lookup)``: the item's history page also lists the changes
+  of ``child`` rows whose ``lookup`` is the item's id (a risk point's measures).
 """
 
 from collections import defaultdict
@@ -12,6 +14,7 @@ from collections import defaultdict
 _models = []
 _guards = defaultdict(list)
 _snapshot_parts = defaultdict(list)
+_history_children = defaultdict(list)
 
 
 def register(model):
@@ -42,3 +45,12 @@ def snapshot(item):
     for key, part in _snapshot_parts[type(item)]:
         data[key] = part(item)
     return data
+
+
+def add_history_child(model, child, lookup):
+    if (child, lookup) not in _history_children[model]:
+        _history_children[model].append((child, lookup))
+
+
+def history_children(model):
+    return list(_history_children[model])

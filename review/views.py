@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_GET
 
+from . import registry
 from .choices import Action, Status
 from .forms import TransitionForm
 from .history import history_entries
-from .registry import reviewable_models
 from .services import WorkflowError, review_trail, review_transition, review_transition_many
 from .workflow import EDITOR, OFFICE, TRANSITIONS, available_transitions, may_edit, pending_q
 
@@ -32,7 +32,7 @@ def home(request):
     """The user's start page: what waits for their action, per kind of item."""
     user = request.user
     groups = []
-    for model in reviewable_models():
+    for model in registry.reviewable_models():
         qs = (
             model.objects.for_user(user)
             .filter(pending_q(user, model.scope_unit_field))
@@ -78,7 +78,7 @@ class HistoryView(View):
     def get(self, request, pk):
         item = get_object_or_404(self.model.objects.for_user(request.user), pk=pk)
         records = list(item.history.select_related("history_user").order_by("-history_date", "-history_id")[:200])
-        for child_model, lookup in self.children:
+        for child_model, lookup in (*self.children, *registry.history_children(self.model)):
             records += list(
                 child_model.history.filter(**{lookup: item.pk}).select_related("history_user")
                 .order_by("-history_date", "-history_id")[:200]

@@ -238,3 +238,12 @@ def test_plan_page_shows_saved_due_dates_in_the_date_inputs(bureau, people, clie
     save(risk, people.staff_a, measure(people.head_a))
     html = client_for(people.staff_a).get(reverse("controls:plan", args=[risk.pk])).content.decode()
     assert 'value="2026-12-31"' in html
+
+
+def test_risk_history_lists_measure_changes(bureau, people, client_for):
+    risk = risk_of(bureau, 2)
+    save(risk, people.staff_a, measure(people.head_a, content="第一稿措施"))
+    first = risk.plan.measures.get()
+    save(risk, people.staff_a, {**measure(people.head_a, content="第二稿措施"), "id": first.pk})
+    html = client_for(people.staff_a).get(reverse("riskpoints:history", args=[risk.pk])).content.decode()
+    assert "防控措施" in html and "第一稿措施" in html and "第二稿措施" in html

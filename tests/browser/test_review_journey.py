@@ -43,3 +43,23 @@ def test_edit_form_in_the_browser_shows_chinese_errors(people, power_a, login, l
     page.fill("#id_name", "对违法建设行为的处罚")
     page.click("main button[type=submit]")
     assert page.locator("h1").inner_text() == "对违法建设行为的处罚"
+
+
+def test_staff_adds_a_power_with_two_legal_bases(people, bureau, login, live_server, page):
+    from powers.models import PowerItem
+
+    page = login(people.staff_a)
+    page.goto(f"{live_server.url}/powers/new/")
+    page.fill("#id_code", "CF-GH-777")
+    page.select_option("#id_category", "penalty")
+    page.select_option("#id_unit", str(bureau.a.pk))
+    page.fill("#id_name", "对未按规划许可建设的处罚")
+    page.fill("#id_content", "依法责令停止建设、限期改正并处罚款。")
+    page.fill("#id_bases-0-law_name", "《中华人民共和国城乡规划法》")
+    page.fill("#id_bases-0-article", "第六十四条")
+    page.click("[data-formset-add]")
+    page.fill("#id_bases-1-law_name", "《中华人民共和国行政处罚法》")
+    page.fill("#id_bases-1-article", "第三十二条")
+    page.click("main button[type=submit]")
+    power = PowerItem.objects.get(code="CF-GH-777")
+    assert [b.article for b in power.legal_bases.all()] == ["第六十四条", "第三十二条"]

@@ -42,7 +42,7 @@ class MeasureForm(forms.ModelForm):
 
 
 MeasureFormSet = inlineformset_factory(
-    ControlPlan, Measure, form=MeasureForm, extra=1, can_delete=True, min_num=1, validate_min=True,
+    ControlPlan, Measure, form=MeasureForm, extra=0, can_delete=True, min_num=1, validate_min=True,
 )
 
 

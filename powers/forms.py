@@ -59,7 +59,7 @@ class LegalBasisForm(forms.ModelForm):
 
 
 LegalBasisFormSet = inlineformset_factory(
-    PowerItem, LegalBasis, form=LegalBasisForm, extra=1, can_delete=True,
+    PowerItem, LegalBasis, form=LegalBasisForm, extra=0, can_delete=True,
     min_num=1, validate_min=True,
 )
 

@@ -22,6 +22,12 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # The browser of a civil servant here asks for Chinese; the app follows the browser.
+    return {**browser_context_args, "locale": "zh-CN"}
+
+
 @pytest.fixture
 def login(page, live_server):
     def as_user(user, password="browser-pass-123"):

@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_visitor_finds_a_power_and_leaves_an_opinion(people, bureau, live_server, browser):
     power = walk(PowerItemFactory(unit=bureau.a, name="对擅自设置大型户外广告的处罚"), people)
     publish(people)
-    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
     page.goto(f"{live_server.url}/public/")
     page.fill("#q", "户外广告")
     page.click("main form button")

@@ -64,3 +64,7 @@ class RuleForm(forms.Form):
             self.fields[f"level_{level}"] = forms.ChoiceField(
                 label=_("%(level)s风险的措施责任人须为") % {"level": label}, choices=Responsible.choices, initial=rules[level])
 
+    def rules(self):
+        """{level: Responsible} as chosen."""
+        return {level: self.cleaned_data[f"level_{level}"] for level, _label in RiskLevel.choices}
+

@@ -29,6 +29,21 @@ def responsibility_rules(bureau):
     return rules
 
 
+def responsibility_rules_save(*, actor, rules):
+    """The office sets, per level, who must answer for the measures ({level: Responsible})."""
+    bureau = actor.unit.bureau if actor.unit_id else None
+    if bureau is None or bureau.pk not in OFFICE.units(actor):
+        raise PermissionDenied(_("只有防控办可以修改分级负责规则。"))
+    with transaction.atomic():
+        for level, responsible in rules.items():
+            rule, _created = ResponsibilityRule.objects.get_or_create(
+                bureau=bureau, level=level, defaults={"responsible": responsible})
+            if rule.responsible != responsible:
+                rule.responsible = responsible
+                rule._history_user = actor
+                rule.save()
+
+
 def responsible_refusal(user, risk, rules=None):
     """Why ``user`` cannot answer for a measure of ``risk``, or ``None``."""
     required = (rules or responsibility_rules(risk.unit.bureau))[risk.level]

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,8 +14,10 @@ from review.workflow import OFFICE
 from riskpoints.models import RiskPoint, Round
 
 from .forms import ControlPlanForm, EvidenceForm, MeasureFormSet, RuleForm, bureau_people, measure_rows
-from .models import ControlPlan, Evidence, Measure, ResponsibilityRule
-from .services import evidence_add, measure_progress, plan_save, responsibility_rules, round_open
+from .models import ControlPlan, Evidence, Measure
+from .services import (
+    evidence_add, measure_progress, plan_save, responsibility_rules, responsibility_rules_save, round_open,
+)
 
 
 class PlanEditView(View):
@@ -117,14 +118,7 @@ class RulesView(View):
         bureau = self.bureau(request)
         form = RuleForm(request.POST, rules=responsibility_rules(bureau))
         if form.is_valid():
-            with transaction.atomic():
-                for name, value in form.cleaned_data.items():
-                    rule, _created = ResponsibilityRule.objects.get_or_create(
-                        bureau=bureau, level=int(name.split("_")[1]), defaults={"responsible": value})
-                    if rule.responsible != value:
-                        rule.responsible = value
-                        rule._history_user = request.user
-                        rule.save()
+            responsibility_rules_save(actor=request.user, rules=form.rules())
             messages.success(request, _("分级负责规则已保存；此后保存和验收的防控措施按新规则检查。"))
             return redirect("controls:rules")
         return render(request, "controls/rules.html", {"form": form})

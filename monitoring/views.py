@@ -1,23 +1,14 @@
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext as _
 from django.views import View
 
-from org.choices import Role
-
 from .models import RiskInformation
-
-
-def _office_only(request):
-    if not request.user.has_role(Role.OFFICE, Role.LEADERSHIP):
-        raise PermissionDenied(_("只有防控办和局领导可以查看廉政风险信息。"))
+from .selectors import information_for
 
 
 class InformationListView(View):
     def get(self, request):
-        _office_only(request)
-        qs = RiskInformation.objects.for_user(request.user).select_related("concerns_unit", "concerns_risk", "concerns_power")
+        qs = information_for(request.user)
         channel = request.GET.get("channel")
         if channel:
             qs = qs.filter(channel=channel)
@@ -28,6 +19,5 @@ class InformationListView(View):
 
 class InformationDetailView(View):
     def get(self, request, pk):
-        _office_only(request)
-        info = get_object_or_404(RiskInformation.objects.for_user(request.user), pk=pk)
+        info = get_object_or_404(information_for(request.user), pk=pk)
         return render(request, "monitoring/info_detail.html", {"object": info})

@@ -26,7 +26,8 @@ class Entry:
         return {"+": "created", "~": "changed", "-": "deleted"}[self.record.history_type]
 
 
-def _display(model, name, value):
+def display_value(model, name, value):
+    """A field's stored value as a person reads it (choice label, yes/no, related name)."""
     if value is None or value == "":
         return "—"
     f = model._meta.get_field(name)
@@ -59,8 +60,8 @@ def history_entries(records, title=str):
             for change in delta.changes:
                 entry.changes.append(Change(
                     label=str(model._meta.get_field(change.field).verbose_name),
-                    old=_display(model, change.field, change.old),
-                    new=_display(model, change.field, change.new),
+                    old=display_value(model, change.field, change.old),
+                    new=display_value(model, change.field, change.new),
                 ))
             if not entry.changes and not record.history_change_reason:
                 continue

@@ -1,12 +1,13 @@
 """Registering, assessing and editing risk points. Workflow steps go through ``review.services``."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from review.services import review_begin_edit, review_create, review_finish_edit
+from review.workflow import OFFICE
 
 from .choices import CarryDecision, RiskKind, RiskLevel
 from .models import AssessmentRubric, RiskPoint, Round
@@ -18,6 +19,20 @@ RISK_FIELDS = ("unit", "post", "power", "step", "finding_level", "kind", "found_
 def rubric_for(bureau):
     """The bureau's rubric; the defaults (written from the work plan) on first use."""
     return AssessmentRubric.objects.get_or_create(bureau=bureau)[0]
+
+
+def rubric_save(*, actor, values):
+    """The office changes its bureau's rubric; later registrations and edits follow it."""
+    bureau = actor.unit.bureau if actor.unit_id else None
+    if bureau is None or bureau.pk not in OFFICE.units(actor):
+        raise PermissionDenied(_("只有防控办可以修改评定标准。"))
+    with transaction.atomic():
+        rubric = AssessmentRubric.objects.select_for_update().get(pk=rubric_for(bureau).pk)
+        for field, value in values.items():
+            setattr(rubric, field, value)
+        rubric._history_user = actor
+        rubric.save()
+    return rubric
 
 
 def round_for(bureau, year=None):

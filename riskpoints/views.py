@@ -10,6 +10,7 @@ from django_filters.views import FilterView
 from org.models import Post, Unit
 from org.scoping import visible_unit_ids
 from review.services import WorkflowError
+from review.history import display_value
 from review.views import HistoryView, TransitionView, editable_or_new, review_context
 from review.workflow import EDITOR, OFFICE
 
@@ -18,7 +19,7 @@ from .filters import RiskPointFilter
 from .forms import RiskPointForm, RubricForm
 from .models import AssessmentRubric, RiskPoint
 from .selectors import current_round, level_counts, register_for
-from .services import risk_carry_decide, risk_create, risk_update, rubric_for
+from .services import risk_carry_decide, risk_create, risk_update, rubric_for, rubric_save
 
 # The plan and its measures belong to the controls app above this one; pages here only read
 # them through the relation, by name.
@@ -73,17 +74,15 @@ def measure_states():
 
 def changes_since(old, new):
     """Field by field, what a carried-over risk point changed against last year's."""
-    labels = {f.name: f.verbose_name for f in RiskPoint._meta.fields}
-    fields = ("post", "power", "step", "kind", "title", "description", "importance", "discretion",
-              "probability", "harm", "level", "level_reason")
-    out = []
-    for name in fields:
-        a, b = getattr(old, name), getattr(new, name)
-        if a != b:
-            display = getattr(new, f"get_{name}_display", None)
-            show = (lambda v: str(dict(RiskPoint._meta.get_field(name).flatchoices).get(v, v))) if display else (lambda v: "—" if v in (None, "") else str(v))
-            out.append((labels[name], show(a), show(b)))
-    return out
+    names = ("post", "power", "step", "kind", "title", "description", "importance", "discretion",
+             "probability", "harm", "level", "level_reason")
+    changes = []
+    for field in (RiskPoint._meta.get_field(name) for name in names):
+        before, after = getattr(old, field.attname), getattr(new, field.attname)
+        if before != after:
+            changes.append((field.verbose_name, display_value(RiskPoint, field.name, before),
+                            display_value(RiskPoint, field.name, after)))
+    return changes
 
 
 class RiskEditView(View):
@@ -198,8 +197,7 @@ class RubricView(View):
         rubric = self.get_rubric(request)
         form = RubricForm(request.POST, instance=rubric)
         if form.is_valid():
-            form.instance._history_user = request.user
-            form.save()
+            rubric_save(actor=request.user, values={f: form.cleaned_data[f] for f in RubricForm.Meta.fields})
             messages.success(request, _("评定标准已保存；此后登记或修改的风险点按新标准给出建议等级。"))
             return redirect("riskpoints:rubric")
         return render(request, "riskpoints/rubric.html", {"form": form, "factors": FACTORS})

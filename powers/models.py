@@ -75,8 +75,12 @@ class PowerItem(Reviewable):
 
     @cached_property
     def flow(self):
-        """The flow as plain data, read once per instance."""
+        """The flow as plain data, read once per instance (and again after a refresh)."""
         return flow_data(self)
+
+    def refresh_from_db(self, *args, **kwargs):
+        self.__dict__.pop("flow", None)
+        super().refresh_from_db(*args, **kwargs)
 
     def flow_problems(self):
         """What must be fixed in the flow before the power can be submitted."""

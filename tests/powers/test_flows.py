@@ -269,3 +269,10 @@ def test_editing_a_published_flow_keeps_the_published_one(people, power_a):
     assert power_a.status == Status.DRAFT and power_a.revision == 2
     published = [s["name"] for s in power_a.published_record.snapshot["flow"]["steps"]]
     assert published == ["受理", "决定"]
+
+
+def test_a_refreshed_power_reads_its_flow_again(power_a):
+    assert len(power_a.flow["steps"]) == 2
+    FlowStep.objects.create(power=power_a, name="送达", handler_text="队员", time_limit_days=2, order=3)
+    power_a.refresh_from_db()
+    assert [s["name"] for s in power_a.flow["steps"]] == ["受理", "决定", "送达"]

@@ -159,12 +159,14 @@ class EntryView(View):
         return {}
 
     def get(self, request, code, form=None):
+        """The page with the opinion form; a refused ``form`` is shown again with its text and
+        errors, and every showing gets a new challenge."""
         entry = self.entry(code)
         question, token = new_challenge()
-        form = form or OpinionForm(initial={"token": token})
-        form.fields["answer"].label = _("验证：%(q)s") % {"q": question}
-        return render(request, self.template_name, {"entry": entry, "d": entry.data, "form": form,
-                                                    **self.context(entry)})
+        return render(request, self.template_name, {
+            "entry": entry, "d": entry.data, "form": form or OpinionForm(),
+            "challenge": question, "challenge_token": token, **self.context(entry),
+        })
 
 
 @public_page(cached=False)  # carries the opinion form and its CSRF token
@@ -209,20 +211,9 @@ class OpinionView(View):
                 form.add_error(None, exc.message)
             else:
                 return render(request, "public/thanks.html", {"entry": entry, "reference": info.reference})
-        response = view.get(request, code, form=_fresh(form))
+        response = view.get(request, code, form=form)
         response.status_code = 400
         return response
-
-
-def _fresh(form):
-    """Re-show a refused form with the visitor's text but a new challenge."""
-    question, token = new_challenge()
-    data = form.data.copy()
-    data["token"], data["answer"] = token, ""
-    bound = OpinionForm(data)
-    bound._errors = form.errors
-    bound.cleaned_data = {}
-    return bound
 
 
 @public_page

@@ -172,8 +172,12 @@ def test_opinion_without_the_challenge_is_refused(people, client, published_risk
     publish(people)
     assert opinion(client, published_risk.code, token="").status_code == 400
     assert opinion(client, published_risk.code, answer=8).status_code == 400
-    response = opinion(client, published_risk.code, token="forged")
-    assert response.status_code == 400 and "验证" in response.content.decode()
+    response = opinion(client, published_risk.code, token="forged", text="留言内容要保留下来")
+    html = response.content.decode()
+    assert response.status_code == 400 and "验证已过期" in html
+    assert "留言内容要保留下来" in html  # the visitor's text survives the refusal
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    assert signing.loads(token, salt=CHALLENGE_SALT) in range(2, 19)  # and a fresh challenge comes with it
     assert not RiskInformation.objects.exists()
 
 

@@ -3,7 +3,6 @@
 SECRET_KEY, DATABASE_URL and ALLOWED_HOSTS must be set, DEBUG is off, cookies are secure.
 """
 
-import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
@@ -29,5 +28,3 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
-
-del environ

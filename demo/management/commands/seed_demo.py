@@ -30,19 +30,26 @@ STATE_CYCLE = [
     Status.DRAFT, "revised",
 ]
 PATH = [Action.SUBMIT, Action.UNIT_APPROVE, Action.LEADER_APPROVE, Action.ACCEPT, Action.FILE, Action.PUBLISH]
-STOP_AFTER = {
-    Status.DRAFT: 0, Status.SUBMITTED: 1, Status.UNIT_APPROVED: 2, Status.LEADER_APPROVED: 3,
-    Status.ACCEPTED: 5, Status.PUBLISHED: 6, "revised": 6,
+APPROVAL_COMMENTS = {
+    Action.UNIT_APPROVE: "经大队（科室）会议集体审定，同意报送。",
+    Action.LEADER_APPROVE: "同意。",
+    Action.ACCEPT: "材料齐全，验收通过。",
 }
-RETURN_COMMENTS = [
-    "法律依据只列了法律名称，请补充具体条款并核对现行有效版本。",
-    "职权内容表述过于笼统，请写明行使对象、条件和结果。",
-    "责任岗位与“三定”方案不一致，请与政治处核对后修改。",
-]
+RETURN_COMMENTS = {
+    PowerItem: [
+        "法律依据只列了法律名称，请补充具体条款并核对现行有效版本。",
+        "职权内容表述过于笼统，请写明行使对象、条件和结果。",
+        "责任岗位与“三定”方案不一致，请与政治处核对后修改。",
+    ],
+    RiskPoint: ["风险表现形式写得太笼统，请结合本岗位近两年的信访举报写具体。"],
+}
 
 
 class Command(BaseCommand):
     help = "建立演示用的城管执法局：单位、岗位、各角色账号和职权目录（可重复运行）。"
+
+    # Demo people's names: a surname and a given name, drawn in turn.
+    names = (s + g for g, s in zip(itertools.cycle(org_data.GIVEN), itertools.cycle(org_data.SURNAMES)))
 
     def handle(self, *args, **options):
         # Seeding walks items through the workflow as the demo users would; their inboxes fill
@@ -74,7 +81,7 @@ class Command(BaseCommand):
 
     def seed_users(self, units):
         groups = {g.name: g for g in Group.objects.all()}
-        names = (s + g for g, s in zip(itertools.cycle(org_data.GIVEN), itertools.cycle(org_data.SURNAMES)))
+        names = self.names
         users = {}
 
         def account(username, real_name, unit, post_name, roles, title="", oversees=()):
@@ -116,7 +123,6 @@ class Command(BaseCommand):
     def seed_powers(self, units, users):
         existing = set(PowerItem.objects.values_list("code", flat=True))
         created = 0
-        today = timezone.localdate()
         for index, row in enumerate(power_data.POWERS):
             if row["code"] in existing:
                 continue
@@ -129,14 +135,16 @@ class Command(BaseCommand):
                 "has_discretion": row["has_discretion"],
                 # Fall back to the unit head's post where the data names posts of another unit.
                 "posts": list(Post.objects.filter(unit=unit, name__in=row["posts"]))
-                or [head.post] if head.post else [],
+                or ([head.post] if head.post else []),
             }
             bases = [{"law_name": b["law"], "article": b["article"], "text": b["text"]} for b in row["legal_bases"]]
             with transaction.atomic():
                 power = power_create(actor=staff, data=data, legal_bases=bases)
                 self.draw_flow(power, power_data.FLOWS[row["flow"]], staff)
-                self.walk(power, STATE_CYCLE[index % len(STATE_CYCLE)], staff, head,
-                          self.leader_for(unit, users), users["office"], today, index)
+                target = STATE_CYCLE[index % len(STATE_CYCLE)]
+                self.walk(power, Status.PUBLISHED if target == "revised" else target, self.actors(unit, users), index)
+                if target == "revised":
+                    self.revise(power, staff)
             created += 1
         return created
 
@@ -162,37 +170,48 @@ class Command(BaseCommand):
         power.refresh_from_db()
         flow_replace(power=power, actor=actor, lock_version=power.lock_version, steps=steps, edges=flow["edges"])
 
-    def walk(self, power, target, staff, head, leader, office, today, index):
-        actors = {
-            Action.SUBMIT: staff, Action.UNIT_APPROVE: head, Action.LEADER_APPROVE: leader,
-            Action.ACCEPT: office, Action.FILE: office, Action.PUBLISH: office,
-        }
-        comments = {
-            Action.UNIT_APPROVE: "经大队（科室）会议集体审定，同意报送。",
-            Action.LEADER_APPROVE: "同意。",
-            Action.ACCEPT: "材料齐全，验收通过，纳入全局职权目录汇编。",
-        }
-        power.refresh_from_db()
+    def walk(self, item, target, actors, index):
+        """Take ``item`` through the workflow as its bureau would, until it reaches ``target``.
+
+        ``actors`` maps each step to who takes it. Accepted powers are left unfiled, so the
+        office's compile page has work to show; published ones are filed first.
+        """
+        today = timezone.localdate()
+        item.refresh_from_db()
         if target == Status.RETURNED:
-            review_transition(item=power, action=Action.SUBMIT, actor=staff)
-            review_transition(item=power, action=Action.RETURN, actor=head, comment=RETURN_COMMENTS[index % 3])
+            review_transition(item=item, action=Action.SUBMIT, actor=actors[Action.SUBMIT])
+            review_transition(item=item, action=Action.RETURN, actor=actors[Action.UNIT_APPROVE],
+                              comment=RETURN_COMMENTS[type(item)][index % len(RETURN_COMMENTS[type(item)])])
             return
-        for action in PATH[: STOP_AFTER[target]]:
+        for action in PATH:
+            if item.status == target or (action == Action.FILE and (not item.requires_filing or target != Status.PUBLISHED)):
+                continue
             review_transition(
-                item=power, action=action, actor=actors[action], comment=comments.get(action, ""),
+                item=item, action=action, actor=actors[action], comment=APPROVAL_COMMENTS.get(action, ""),
                 meeting_date=today - datetime.timedelta(days=20), filed_on=today - datetime.timedelta(days=7),
                 filing_reference=f"X法制备〔{today.year}〕{index + 1}号",
                 filing_bodies=[FilingBody.LEGAL, FilingBody.ESTABLISHMENT, FilingBody.OPENNESS],
             )
-        if target == "revised":
-            power.refresh_from_db()
-            power_update(
-                power=power, actor=staff, lock_version=power.lock_version,
-                data={**{f: getattr(power, f) for f in ("code", "category", "name", "sub_item", "unit", "has_discretion")},
-                      "content": power.content + "（根据新修订的法规调整表述）", "posts": list(power.posts.all())},
-                legal_bases=[{"id": b.pk, "law_name": b.law_name, "article": b.article, "text": b.text}
-                             for b in power.legal_bases.all()],
-            )
+            item.refresh_from_db()
+
+    def actors(self, unit, users):
+        office = users["office"]
+        return {
+            Action.SUBMIT: users[f"{unit.code.lower()}_staff"], Action.UNIT_APPROVE: users[f"{unit.code.lower()}_head"],
+            Action.LEADER_APPROVE: self.leader_for(unit, users),
+            Action.ACCEPT: office, Action.FILE: office, Action.PUBLISH: office,
+        }
+
+    def revise(self, power, staff):
+        """Edit a published power, so that the demo shows a second revision awaiting review."""
+        power.refresh_from_db()
+        power_update(
+            power=power, actor=staff, lock_version=power.lock_version,
+            data={**{f: getattr(power, f) for f in ("code", "category", "name", "sub_item", "unit", "has_discretion")},
+                  "content": power.content + "（根据新修订的法规调整表述）", "posts": list(power.posts.all())},
+            legal_bases=[{"id": b.pk, "law_name": b.law_name, "article": b.article, "text": b.text}
+                         for b in power.legal_bases.all()],
+        )
 
     # --- risk points and their control plans ----------------------------------------------------
 
@@ -241,8 +260,7 @@ class Command(BaseCommand):
                     for measure, m in zip(plan.measures.order_by("order"), row["measures"]):
                         measure.state = m["state"]
                         measure.save()
-                risk.refresh_from_db()
-                self.walk_risk(risk, target, staff, head, self.leader_for(unit, users), users["office"], today, index)
+                self.walk(risk, Status.DRAFT if target == "no_plan" else target, self.actors(unit, users), index)
             created += 1
         return created
 
@@ -255,31 +273,14 @@ class Command(BaseCommand):
             return staff
         holder = post.holders.filter(is_active=True).first()
         if holder is None:
-            groups = {g.name: g for g in Group.objects.filter(name="staff")}
-            names = (s + g for g, s in zip(org_data.GIVEN[post.pk % 7:], org_data.SURNAMES[post.pk % 11:]))
             holder = User.objects.create(
-                username=f"{unit.code.lower()}_p{post.pk}", real_name=next(names), unit=unit, post=post,
+                username=f"{unit.code.lower()}_p{post.pk}", real_name=next(self.names), unit=unit, post=post,
                 title=post.name, email=f"{unit.code.lower()}_p{post.pk}@cgzf.example.gov.cn",
             )
             holder.set_password(org_data.PASSWORD)
             holder.save()
-            holder.groups.set(groups.values())
+            holder.groups.set(Group.objects.filter(name="staff"))
         return holder
-
-    def walk_risk(self, risk, target, staff, head, leader, office, today, index):
-        if target in (Status.DRAFT, "no_plan"):
-            return
-        if target == Status.RETURNED:
-            review_transition(item=risk, action=Action.SUBMIT, actor=staff)
-            review_transition(item=risk, action=Action.RETURN, actor=head,
-                              comment="风险表现形式写得太笼统，请结合本岗位近两年的信访举报写具体。")
-            return
-        actors = [(Action.SUBMIT, staff), (Action.UNIT_APPROVE, head), (Action.LEADER_APPROVE, leader),
-                  (Action.ACCEPT, office), (Action.PUBLISH, office)]
-        stop = {Status.SUBMITTED: 1, Status.UNIT_APPROVED: 2, Status.LEADER_APPROVED: 3, Status.ACCEPTED: 4, Status.PUBLISHED: 5}[target]
-        for action, actor in actors[:stop]:
-            review_transition(item=risk, action=action, actor=actor, meeting_date=today - datetime.timedelta(days=15),
-                              comment="同意。" if action == Action.LEADER_APPROVE else "")
 
     # --- publications -------------------------------------------------------------------------
 

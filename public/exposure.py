@@ -4,6 +4,11 @@ A publication copies each item's frozen snapshot (its last published review reco
 these functions. Anything not named here never reaches a public page: no review comments, no
 names of people (responsible persons, submitters, reporters), no evidence files, no internal
 assessment notes, no user accounts.
+
+An item's snapshot also names the records it links to (a risk point names its power and flow
+step), copied as they stood when the item was reviewed — possibly a draft. What the public sees
+of a linked record therefore comes from that record's own published snapshot, passed in by the
+caller, or does not appear at all.
 """
 
 POWER_FIELDS = ("code", "category", "category_label", "name", "sub_item", "content", "has_discretion")
@@ -35,13 +40,27 @@ def public_power(snapshot):
     }
 
 
-def public_risk(snapshot):
+def public_power_ref(power_snapshot, step_id=None):
+    """How a linked power (and one step of its flow) is named publicly: from the power's own
+    published snapshot only. A step the published flow does not have is left out."""
+    if not power_snapshot:
+        return None, ""
+    power = public_power(power_snapshot)
+    title = power["name"] + (f"（{power['sub_item']}）" if power["sub_item"] else "")
+    step = next((s["name"] for s in power["flow"]["steps"] if step_id is not None and s["id"] == step_id), "")
+    return {"code": power["code"], "name": title}, step
+
+
+def public_risk(snapshot, power_snapshot=None):
+    """``power_snapshot`` is the published snapshot of the power the risk point sits on (None
+    when that power has never been published): the risk's own copy of the power is not used."""
     plan = snapshot.get("plan") or {"measures": []}
+    power, step = public_power_ref(power_snapshot, (snapshot.get("step") or {}).get("id"))
     return {
         **_pick(snapshot, RISK_FIELDS),
         "unit": snapshot["unit"]["name"],
         "post": (snapshot.get("post") or {}).get("name", ""),
-        "power": {"code": snapshot["power"]["code"], "name": snapshot["power"]["name"]} if snapshot.get("power") else None,
-        "step": (snapshot.get("step") or {}).get("name", ""),
+        "power": power,
+        "step": step,
         "measures": [_pick(m, MEASURE_FIELDS) for m in plan["measures"]],
     }

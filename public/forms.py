@@ -39,7 +39,7 @@ class OpinionForm(forms.Form):
 class PublicationForm(forms.ModelForm):
     class Meta:
         model = Publication
-        fields = ["title", "all_units", "units", "include_powers", "include_risks", "starts_on", "ends_on"]
+        fields = ["title", "all_units", "units", "include_powers", "include_internal_powers", "include_risks", "starts_on", "ends_on"]
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "units": forms.CheckboxSelectMultiple,

@@ -42,6 +42,11 @@ class Publication(models.Model):
     units = models.ManyToManyField(Unit, verbose_name=_("公示范围（单位）"), blank=True, related_name="+")
     include_powers = models.BooleanField(_("职权目录和权力运行流程图"), default=True)
     include_risks = models.BooleanField(_("廉政风险点目录及防控措施"), default=True)
+    # The work plan makes the 职权目录 public (§三(二)1); the bureau's own management powers
+    # (人事、财务、物资采购、项目审批) are as a rule shown inside the bureau only.
+    include_internal_powers = models.BooleanField(
+        _("包括内部管理职权"), default=False,
+        help_text=_("人事管理、财务管理、物资采购、项目审批等内部管理职权，通常只在局内公示；勾选后也向社会公开。"))
     starts_on = models.DateField(_("公示开始"))
     ends_on = models.DateField(_("公示结束"), null=True, blank=True, help_text=_("留空表示长期公示"))
     state = models.CharField(_("状态"), max_length=20, choices=PublicationState.choices, default=PublicationState.DRAFT)
@@ -96,3 +101,19 @@ class PublicationEntry(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.title}"
+
+
+class VisitorQuota(models.Model):
+    """How many opinions one visitor (a salted hash of the address) has sent in one clock hour.
+
+    The limit is taken by a conditional UPDATE of this row, so simultaneous submissions from one
+    address cannot all read "under the limit" before any of them is counted.
+    """
+
+    key = models.CharField(max_length=64)
+    hour = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "hour"], name="visitor_quota_unique_hour")]
+        indexes = [models.Index(fields=["hour"])]

@@ -5,15 +5,15 @@ import hashlib
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from monitoring.choices import Channel
-from monitoring.models import RiskInformation
 from monitoring.services import information_record
 from org.models import Unit
 from org.scoping import subtree_q
+from powers.choices import INTERNAL_CATEGORIES
 from powers.models import PowerItem
 from review.services import WorkflowError
 from review.workflow import OFFICE
@@ -21,7 +21,7 @@ from riskpoints.choices import CarryDecision
 from riskpoints.models import RiskPoint
 
 from .exposure import public_power, public_risk
-from .models import EntryKind, Publication, PublicationEntry, PublicationState
+from .models import EntryKind, Publication, PublicationEntry, PublicationState, VisitorQuota
 
 
 def _require_office(actor, bureau):
@@ -53,12 +53,22 @@ def _scope_units(publication):
     return Unit.objects.filter(subtree_q(roots)) if roots else Unit.objects.none()
 
 
+def _published_power_snapshots(power_ids):
+    """The published snapshot of each power in ``power_ids`` that has one: what the public may
+    see of a power that another item links to."""
+    rows = PowerItem.objects.filter(pk__in=power_ids, published_record__isnull=False).values_list(
+        "pk", "published_record__snapshot")
+    return dict(rows)
+
+
 def _entries(publication):
     units = _scope_units(publication)
     if publication.include_powers:
         powers = PowerItem.objects.filter(unit__in=units, published_record__isnull=False).select_related("published_record")
         for p in powers.iterator(chunk_size=1000):
             data = public_power(p.published_record.snapshot)
+            if data["category"] in INTERNAL_CATEGORIES and not publication.include_internal_powers:
+                continue
             yield PublicationEntry(
                 publication=publication, kind=EntryKind.POWER, code=data["code"], unit_id=p.unit_id,
                 category=data["category"], title=data["name"] + (f"（{data['sub_item']}）" if data["sub_item"] else ""),
@@ -69,8 +79,10 @@ def _entries(publication):
         published = RiskPoint.objects.filter(unit__in=units, published_record__isnull=False).exclude(
             carry_decision=CarryDecision.RETIRED)
         latest = published.aggregate(y=Max("round__year"))["y"]
-        for r in published.filter(round__year=latest).select_related("published_record").iterator(chunk_size=1000):
-            data = public_risk(r.published_record.snapshot)
+        published = published.filter(round__year=latest)
+        powers = _published_power_snapshots(published.exclude(power=None).values("power"))
+        for r in published.select_related("published_record").iterator(chunk_size=1000):
+            data = public_risk(r.published_record.snapshot, powers.get(r.power_id))
             yield PublicationEntry(
                 publication=publication, kind=EntryKind.RISK, code=data["code"], unit_id=r.unit_id,
                 level=data["level"], title=data["title"],
@@ -121,12 +133,17 @@ def visitor_key(ip):
     return hashlib.sha256(f"{settings.SECRET_KEY}:{ip}".encode()).hexdigest()
 
 
+def _quota_take(key):
+    """Count one opinion against the visitor's hour; False when the hour's limit is reached."""
+    hour = timezone.now().replace(minute=0, second=0, microsecond=0)
+    VisitorQuota.objects.filter(hour__lt=hour - timezone.timedelta(days=1)).delete()
+    quota, _created = VisitorQuota.objects.get_or_create(key=key, hour=hour)
+    return VisitorQuota.objects.filter(pk=quota.pk, count__lt=OPINION_LIMIT_PER_HOUR).update(count=F("count") + 1) == 1
+
+
 def opinion_submit(*, entry, text, contact, ip):
     """Record a visitor's opinion on a published item as risk information (channel 群众提)."""
     key = visitor_key(ip)
-    since = timezone.now() - timezone.timedelta(hours=1)
-    if RiskInformation.objects.filter(source_key=key, created_at__gte=since).count() >= OPINION_LIMIT_PER_HOUR:
-        raise WorkflowError(_("提交过于频繁，请一小时后再试。"))
     pub = entry.publication
     concerns = {"concerns_unit": entry.unit}
     if entry.kind == EntryKind.RISK:
@@ -134,5 +151,8 @@ def opinion_submit(*, entry, text, contact, ip):
     else:
         concerns["concerns_power"] = PowerItem.objects.filter(code=entry.code).first()
     subject = f"【{entry.get_kind_display()} {entry.code} {entry.title}】"
-    return information_record(bureau=pub.bureau, channel=Channel.PUBLIC, content=f"{subject}\n{text.strip()}",
-                              contact=contact.strip(), source_key=key, **concerns)
+    with transaction.atomic():
+        if not _quota_take(key):
+            raise WorkflowError(_("提交过于频繁，请一小时后再试。"))
+        return information_record(bureau=pub.bureau, channel=Channel.PUBLIC, content=f"{subject}\n{text.strip()}",
+                                  contact=contact.strip(), source_key=key, **concerns)

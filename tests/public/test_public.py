@@ -55,7 +55,8 @@ def crawl(client):
         html = response.content.decode()
         pages[url] = html
         for link in re.findall(r'href="(/public/[^"#]*)"', html):
-            queue.append(link.replace("&amp;", "&"))
+            if not link.startswith("/public/language/"):  # a redirect that sets a cookie, not a page
+                queue.append(link.replace("&amp;", "&"))
     return pages
 
 

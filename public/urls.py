@@ -11,4 +11,5 @@ urlpatterns = [
     path("risks/<str:code>/", views.RiskView.as_view(), name="risk"),
     path("opinion/<str:kind>/<str:code>/", views.OpinionView.as_view(), name="opinion"),
     path("archive/", views.ArchiveView.as_view(), name="archive"),
+    path("language/<str:code>/", views.LanguageView.as_view(), name="language"),
 ]

@@ -3,6 +3,7 @@
 import hashlib
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
@@ -11,13 +12,18 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import condition
+from django.views.decorators.vary import vary_on_cookie
 
+from org.client import client_ip
 from org.models import Unit
 from powers.choices import PowerCategory
 from powers.flowchart import FlowchartError, render_flow_svg
@@ -33,18 +39,20 @@ from .services import opinion_submit, publication_publish, publication_save, pub
 
 
 def _etag(request, *args, **kwargs):
-    # Content changes when a publication is published or withdrawn, and when one starts or ends.
+    # Content changes when a publication is published or withdrawn, when one starts or ends,
+    # and with the visitor's language: a browser that switches language must not get a 304.
     if not hasattr(request, "_public_etag"):
         changed = last_change()
-        request._public_etag = f"{changed.timestamp() if changed else 0}-{timezone.localdate():%Y%m%d}"
+        request._public_etag = f"{changed.timestamp() if changed else 0}-{timezone.localdate():%Y%m%d}-{get_language()}"
     return request._public_etag
 
 
 def _cached(get):
     """Keep the rendered page in the shared cache until the published content changes.
 
-    The key holds the ETag, so publishing, withdrawing, or a publication starting or ending
-    makes a new key. Only pages without forms that need a CSRF token use this.
+    The key holds the ETag (content and language), the path and the query. A page is stored
+    only when nothing in it belongs to one visitor: a page that used a CSRF token, set a cookie
+    or was shown to a signed-in user is served fresh, never copied to the next visitor.
     """
     @wraps(get)
     def wrapper(self, request, *args, **kwargs):
@@ -55,11 +63,15 @@ def _cached(get):
             response = get(self, request, *args, **kwargs)
             if hasattr(response, "render"):
                 response.render()
-            if response.status_code == 200:
+            if response.status_code == 200 and _shareable(request, response):
                 cache.set(key, response, PUBLIC_CACHE_SECONDS)
         return response
 
     return wrapper
+
+
+def _shareable(request, response):
+    return not (request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or response.cookies or request.user.is_authenticated)
 
 
 PUBLIC_CACHE_SECONDS = 3600
@@ -71,6 +83,9 @@ def public_page(cls=None, *, cached=True):
         if cached:
             cls.get = _cached(cls.get)
         cls = method_decorator(login_not_required, name="dispatch")(cls)
+        # The language comes from the visitor's cookie or Accept-Language (LocaleMiddleware
+        # adds the latter to Vary); a proxy must not hand one visitor's language to another.
+        cls = method_decorator(vary_on_cookie, name="get")(cls)
         return method_decorator(condition(etag_func=_etag), name="get")(cls)
 
     return decorate(cls) if cls is not None else decorate
@@ -188,6 +203,11 @@ class RiskView(EntryView):
     kind = EntryKind.RISK
     template_name = "public/risk.html"
 
+    def context(self, entry):
+        power = entry.data.get("power")
+        # Link the power only while its own page is public (a current publication shows it).
+        return {"power_public": bool(power) and current_entries(EntryKind.POWER).filter(code=power["code"]).exists()}
+
 
 @method_decorator(login_not_required, name="dispatch")
 class OpinionView(View):
@@ -206,7 +226,7 @@ class OpinionView(View):
         if form.is_valid():
             try:
                 info = opinion_submit(entry=entry, text=form.cleaned_data["text"], contact=form.cleaned_data["contact"],
-                                      ip=request.META.get("REMOTE_ADDR", ""))
+                                      ip=client_ip(request))
             except WorkflowError as exc:
                 form.add_error(None, exc.message)
             else:
@@ -223,6 +243,24 @@ class ArchiveView(View):
         past = Publication.objects.exclude(state=PublicationState.DRAFT).exclude(
             pk__in=Publication.objects.current(today)).order_by("-published_at")
         return render(request, "public/archive.html", {"publications": past, "today": today})
+
+
+@method_decorator(login_not_required, name="dispatch")
+class LanguageView(View):
+    """The public site's language switch: a plain link, so that the cached pages that carry it
+    hold no per-visitor CSRF token. It only sets the visitor's own display preference."""
+
+    def get(self, request, code):
+        if code not in dict(settings.LANGUAGES):
+            raise Http404
+        target = request.GET.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure()):
+            target = reverse("public:home")
+        response = redirect(target)
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, max_age=settings.LANGUAGE_COOKIE_AGE,
+                            samesite="Lax", secure=request.is_secure())
+        return response
 
 
 # --- the office's pages ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@ urlpatterns = [
     path("import/", xlsx.ImportView.as_view(), name="import"),
     path("import/template.xlsx", xlsx.TemplateView.as_view(), name="import_template"),
     path("rubric/", views.RubricView.as_view(), name="rubric"),
+    path("table/", views.MyTableView.as_view(), name="my_table"),
     path("table/<int:unit_id>/", views.UnitTableView.as_view(), name="unit_table"),
     path("register/<int:post_id>/", views.PostRegisterView.as_view(), name="post_register"),
     path("<int:pk>/", views.RiskDetailView.as_view(), name="detail"),

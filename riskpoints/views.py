@@ -170,6 +170,20 @@ class UnitTableView(View):
         })
 
 
+class MyTableView(View):
+    """The menu's 一览表: the user's own unit when they may see it, else the first unit in their
+    scope (a leader in charge sits in the bureau but sees only the units they oversee)."""
+
+    def get(self, request):
+        visible = visible_unit_ids(request.user)
+        if request.user.unit_id in visible:
+            return redirect("riskpoints:unit_table", request.user.unit_id)
+        first = Unit.objects.filter(pk__in=visible).order_by("order", "code").first()
+        if first is None:
+            raise PermissionDenied(_("您的账号没有可查看的单位。"))
+        return redirect("riskpoints:unit_table", first.pk)
+
+
 class PostRegisterView(View):
     """岗位廉政风险防控登记表 of one post."""
 

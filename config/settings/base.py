@@ -4,9 +4,11 @@
 ``test`` is what pytest uses, and ``production`` fails closed when something is missing.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -71,6 +73,14 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind a reverse proxy: the proxies' addresses or networks (e.g. 10.0.0.5,172.16.0.0/12) whose
+# forwarding header names the client. Empty: the socket address is the client (no proxy).
+try:
+    TRUSTED_PROXIES = tuple(ipaddress.ip_network(v.strip(), strict=False) for v in env.list("TRUSTED_PROXIES", default=[]))
+except ValueError as exc:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES 中的地址无效：{exc}") from None
+CLIENT_IP_HEADER = "HTTP_" + env("CLIENT_IP_HEADER", default="X-Forwarded-For").upper().replace("-", "_")
+AXES_CLIENT_IP_CALLABLE = "org.client.client_ip"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -52,3 +54,23 @@ def test_only_the_units_editors_confirm_a_carried_risk(people, bureau, client_fo
                                               {"decision": "retired", "lock_version": risk.lock_version})
     risk.refresh_from_db()
     assert risk.carry_decision == "pending"
+
+
+@pytest.mark.parametrize("persona", ["staff_a", "squad_staff", "head_a", "staff_b", "leader_a", "leader_b", "office",
+                                     "director", "nobody"])
+def test_every_menu_link_opens_for_every_role(people, bureau, client, persona):
+    """A leader in charge sits in the bureau but sees only their units: the menu must not offer
+    pages of a unit or post outside the user's scope (they would answer 404)."""
+    from tests.factories import PostFactory
+
+    user = getattr(people, persona)
+    user.post = PostFactory(unit=user.unit)
+    user.save()
+    client.force_login(user)
+    home = client.get("/")
+    menu = home.content.decode().split('<nav', 1)[1].split('</nav>', 1)[0]
+    links = {href.replace("&amp;", "&") for href in re.findall(r'href="(/[^"#]*)"', menu)}
+    assert links
+    for href in links:
+        response = client.get(href, follow=True)
+        assert response.status_code == 200, (persona, href, response.status_code)

@@ -16,3 +16,14 @@ def sees_unit(user, unit_id):
 @register.filter
 def sees_any_unit(user):
     return bool(visible_unit_ids(user))
+
+
+@register.filter
+def sees(user, obj):
+    """Whether ``user`` may open ``obj`` (a scoped model instance): show a link only then."""
+    if obj is None:
+        return False
+    *path, last = obj.scope_unit_field.split("__")
+    for name in path:
+        obj = getattr(obj, name)
+    return getattr(obj, f"{last}_id") in visible_unit_ids(user)

@@ -4,18 +4,20 @@ from django.contrib.auth.decorators import login_not_required
 from django.views.i18n import set_language
 from django.urls import include, path
 
+from org.forms import AdminLoginForm, LoginForm
 from review.views import home
 
 from .views import healthz
 
 admin.site.site_header = "廉政风险防控系统 · 管理后台"
 admin.site.site_title = "廉政风险防控系统"
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),

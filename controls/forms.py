@@ -2,6 +2,7 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from org.inputs import GuardedForm, GuardedModelForm
 from org.models import Unit, User
 from org.scoping import subtree_q
 
@@ -11,7 +12,7 @@ from .choices import Responsible
 from .models import ControlPlan, Measure
 
 
-class ControlPlanForm(forms.ModelForm):
+class ControlPlanForm(GuardedModelForm):
     """The plan's own fields. ``risk_point`` is unique: a second plan is refused here already."""
 
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
@@ -28,7 +29,7 @@ def bureau_people(risk):
         .select_related("unit").order_by("unit__order", "username")
 
 
-class MeasureForm(forms.ModelForm):
+class MeasureForm(GuardedModelForm):
     class Meta:
         model = Measure
         fields = ["kind", "content", "responsible", "supervisor", "due_date"]
@@ -53,11 +54,11 @@ def measure_rows(formset):
     ]
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(GuardedForm):
     file = forms.FileField(label=_("佐证材料"), help_text=_("PDF、JPG、PNG、DOC、DOCX、XLS、XLSX，10 MB 以内"))
 
 
-class RuleForm(forms.Form):
+class RuleForm(GuardedForm):
     def __init__(self, *args, rules, **kwargs):
         super().__init__(*args, **kwargs)
         for level, label in RiskLevel.choices:

@@ -2,13 +2,14 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from org.inputs import GuardedForm, GuardedModelForm
 from org.models import Post, Unit
 from org.scoping import editable_unit_ids, visible_unit_ids
 
 from .models import FlowStep, LegalBasis, PowerItem
 
 
-class LockedModelForm(forms.ModelForm):
+class LockedModelForm(GuardedModelForm):
     """A model form that carries the version it was opened at, so a stale save is refused."""
 
     lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -51,7 +52,7 @@ class PowerItemForm(LockedModelForm):
         return cleaned
 
 
-class LegalBasisForm(forms.ModelForm):
+class LegalBasisForm(GuardedModelForm):
     class Meta:
         model = LegalBasis
         fields = ["law_name", "article", "text"]
@@ -75,7 +76,7 @@ def legal_basis_rows(formset):
     return rows
 
 
-class FlowStepForm(forms.ModelForm):
+class FlowStepForm(GuardedModelForm):
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
@@ -109,7 +110,7 @@ class FlowStepForm(forms.ModelForm):
         return cleaned
 
 
-class FlowEdgeForm(forms.Form):
+class FlowEdgeForm(GuardedForm):
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
     source = forms.ModelChoiceField(label=_("从环节"), queryset=FlowStep.objects.none())
     target = forms.ModelChoiceField(label=_("到环节"), queryset=FlowStep.objects.none())

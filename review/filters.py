@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from org.inputs import guard_text_fields
 from org.models import Unit
 from org.scoping import subtree_q
 
@@ -20,7 +21,7 @@ class ListFilterSet(django_filters.FilterSet):
     @property
     def form(self):
         if not hasattr(self, "_form"):
-            form = super().form
+            form = guard_text_fields(super().form)
             for f in form.fields.values():
                 widget = f.widget
                 if isinstance(widget, forms.NullBooleanSelect):

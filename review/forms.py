@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from org.inputs import GuardedForm
+
 from .choices import Action, FilingBody
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(GuardedForm):
     """The fields a workflow step may ask for; the service decides which are required."""
 
     comment = forms.CharField(label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from org.inputs import GuardedModelForm
 from org.models import Post, Unit
 from org.scoping import editable_unit_ids, visible_unit_ids
 from powers.forms import LockedModelForm
@@ -60,7 +61,7 @@ class RiskPointForm(LockedModelForm):
         return cleaned
 
 
-class RubricForm(forms.ModelForm):
+class RubricForm(GuardedModelForm):
     class Meta:
         model = AssessmentRubric
         fields = ["first_min_score", "second_min_score", "first_if_important_and_harmful"]

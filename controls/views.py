@@ -8,6 +8,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 
+from org.inputs import parse_int
 from review.services import WorkflowError
 from review.views import editable_or_new
 from review.workflow import OFFICE
@@ -135,12 +136,16 @@ class RoundsView(View):
             "next_year": (rounds[0].year + 1) if rounds else timezone.localdate().year,
         })
 
+    YEARS = (2000, 2100)
+
     def post(self, request):
+        year = parse_int(request.POST.get("year"), min_value=self.YEARS[0], max_value=self.YEARS[1])
+        if year is None:
+            messages.error(request, _("请填写正确的年度（%(first)s 至 %(last)s 之间的四位数字）。") % {
+                "first": self.YEARS[0], "last": self.YEARS[1]})
+            return redirect("controls:rounds")
         try:
-            year = int(request.POST.get("year", ""))
             new, carried = round_open(actor=request.user, year=year)
-        except ValueError:
-            messages.error(request, _("请填写正确的年度。"))
         except WorkflowError as exc:
             messages.error(request, exc.message)
         else:

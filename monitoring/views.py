@@ -9,12 +9,15 @@ from .selectors import information_for
 class InformationListView(View):
     def get(self, request):
         qs = information_for(request.user)
+        channels = RiskInformation._meta.get_field("channel").choices
         channel = request.GET.get("channel")
-        if channel:
+        if channel in dict(channels):  # anything else is ignored
             qs = qs.filter(channel=channel)
+        else:
+            channel = None
         page = Paginator(qs, 25).get_page(request.GET.get("page"))
         return render(request, "monitoring/info_list.html", {"page_obj": page, "channel": channel,
-                                                             "channels": RiskInformation._meta.get_field("channel").choices})
+                                                             "channels": channels})
 
 
 class InformationDetailView(View):

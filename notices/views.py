@@ -2,6 +2,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from org.inputs import parse_ids
+
 from .services import notifications_mark_read
 
 
@@ -13,6 +15,8 @@ def inbox(request):
 
 @require_POST
 def mark_read(request):
-    ids = request.POST.getlist("id") or None
+    # No id marks everything read; ids that are not ids mark nothing.
+    raw = request.POST.getlist("id")
+    ids = parse_ids(raw) if raw else None
     notifications_mark_read(user=request.user, ids=ids)
     return redirect("notices:inbox")

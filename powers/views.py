@@ -10,6 +10,7 @@ from django.views import View
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from org.inputs import parse_int
 from review.services import StaleEdit, WorkflowError
 from review.views import CompileView, HistoryView, TransitionView, editable_or_new, review_context
 from review.workflow import EDITOR
@@ -153,16 +154,20 @@ class FlowEditorView(View):
 
     def get(self, request, pk):
         power = self.get_power(request, pk)
-        editing = get_object_or_404(power.steps, pk=request.GET["step"]) if request.GET.get("step") else None
+        editing = self.step(power, request.GET) if request.GET.get("step") else None
         return self.render_editor(request, power, editing=editing)
+
+    def step(self, power, params):
+        """The step of this flow that ``params`` names; 404 for any other value."""
+        return get_object_or_404(power.steps, pk=parse_int(params.get("step")))
 
     def post(self, request, pk):
         power = self.get_power(request, pk)
         op = request.POST.get("op")
-        lock = request.POST.get("lock_version")
+        lock = parse_int(request.POST.get("lock_version"), min_value=0)  # None is refused as stale
         try:
             if op == "save_step":
-                editing = get_object_or_404(power.steps, pk=request.POST["step"]) if request.POST.get("step") else None
+                editing = self.step(power, request.POST) if request.POST.get("step") else None
                 form = FlowStepForm(request.POST, power=power, user=request.user, instance=editing)
                 if not form.is_valid():
                     return self.render_editor(request, power, step_form=form, editing=editing)
@@ -176,14 +181,14 @@ class FlowEditorView(View):
                     k: form.cleaned_data[k] for k in ("source", "target", "label")})
                 messages.success(request, _("已添加连线。"))
             elif op in ("delete_step", "up", "down"):
-                step = get_object_or_404(power.steps, pk=request.POST.get("step"))
+                step = self.step(power, request.POST)
                 if op == "delete_step":
                     flow_step_delete(power=power, actor=request.user, lock_version=lock, step=step)
                     messages.success(request, _("已删除环节“%(step)s”及其连线。") % {"step": step})
                 else:
                     flow_step_move(power=power, actor=request.user, lock_version=lock, step=step, offset=-1 if op == "up" else 1)
             elif op == "delete_edge":
-                edge = get_object_or_404(power.edges, pk=request.POST.get("edge"))
+                edge = get_object_or_404(power.edges, pk=parse_int(request.POST.get("edge")))
                 flow_edge_delete(power=power, actor=request.user, lock_version=lock, edge=edge)
                 messages.success(request, _("已删除连线。"))
             else:

@@ -24,6 +24,7 @@ from django.views.decorators.http import condition
 from django.views.decorators.vary import vary_on_cookie
 
 from org.client import client_ip
+from org.inputs import parse_int, search_term
 from org.models import Unit
 from powers.choices import PowerCategory
 from powers.flowchart import FlowchartError, render_flow_svg
@@ -115,11 +116,12 @@ class CatalogueView(View):
 
     def filtered(self, request):
         entries = current_entries(self.kind)
-        q = request.GET.get("q", "").strip()
+        q = search_term(request.GET.get("q"))
         if q:
             entries = entries.filter(Q(search_text__icontains=q) | Q(unit__name__icontains=q))
-        if request.GET.get("unit", "").isdigit():
-            entries = entries.filter(unit_id=int(request.GET["unit"]))
+        unit = parse_int(request.GET.get("unit"))
+        if unit is not None:  # anything but an id is ignored
+            entries = entries.filter(unit_id=unit)
         return entries, q
 
     def get(self, request):

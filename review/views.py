@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_GET
 
+from org.inputs import parse_ids
+
 from . import registry
 from .choices import Action, Status
 from .forms import TransitionForm
@@ -117,7 +119,7 @@ class CompileView(View):
         action = request.POST.get("action")
         if action not in (Action.FILE, Action.PUBLISH):
             raise Http404
-        chosen = list(self.items(request).filter(pk__in=request.POST.getlist("item")))
+        chosen = list(self.items(request).filter(pk__in=parse_ids(request.POST.getlist("item"))))
         form = TransitionForm.for_action(action, request.POST, prefix="file")
         if not chosen:
             messages.error(request, _("请至少选择一项。"))

@@ -7,6 +7,7 @@ from django.views import View
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from org.inputs import parse_int
 from org.models import Post, Unit
 from org.scoping import visible_unit_ids
 from review.services import WorkflowError
@@ -98,7 +99,8 @@ class RiskEditView(View):
 
     def get(self, request, pk=None):
         risk = self.get_risk(request, pk)
-        initial = {k: request.GET[k] for k in ("power", "step", "unit", "post") if request.GET.get(k)}
+        initial = {k: parse_int(request.GET.get(k)) for k in ("power", "step", "unit", "post")}
+        initial = {k: v for k, v in initial.items() if v is not None}
         return self.render_form(request, risk, RiskPointForm(instance=risk, user=request.user, initial=initial))
 
     def post(self, request, pk=None):
@@ -128,7 +130,7 @@ class RiskCarryView(View):
         risk = get_object_or_404(RiskPoint.objects.for_user(request.user), pk=pk)
         try:
             risk_carry_decide(risk=risk, actor=request.user, decision=request.POST.get("decision"),
-                              lock_version=request.POST.get("lock_version"))
+                              lock_version=parse_int(request.POST.get("lock_version"), min_value=0))
         except (WorkflowError, ValidationError) as exc:
             messages.error(request, getattr(exc, "message", None) or " ".join(exc.messages))
         else:

@@ -5,6 +5,11 @@ boxes fit their text whatever fonts ``dot`` has; ``dot`` returns positions and e
 (``-Tplain``) and we write the SVG, so that the browser, the print page and the PDF show the
 same drawing. Callers may style individual steps (``styles``: a marker colour, a title, a
 link), which is how a higher layer shows, say, risk levels without this module knowing them.
+
+The ``dot`` input is built by the ``graphviz`` package, which quotes; text is never quoted by
+hand here. Every text is made one line first: ``-Tplain`` is read line by line, and a label with
+a line break (stored before forms refused them, or frozen in a published snapshot) would
+otherwise break the reading for good.
 """
 
 import hashlib
@@ -14,8 +19,11 @@ import subprocess
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
+import graphviz
 from django.core.cache import cache
 from django.utils.translation import gettext as _
+
+from org.inputs import single_line
 
 NAME_SIZE, SMALL_SIZE, LABEL_SIZE = 14, 12, 12
 LINE_GAP = 1.35
@@ -36,6 +44,7 @@ def text_width(text, size):
 
 
 def wrap(text, size, max_em):
+    text = single_line(text)
     limit = size * max_em
     lines, line = [], ""
     for ch in text:
@@ -70,21 +79,25 @@ def _box(step, kind):
     return Box(step["id"], lines, round(width, 1), round(height, 1), kind)
 
 
+def edge_label(text):
+    """An edge's label as drawn: one line, without surrounding blanks."""
+    return single_line(text or "").strip()
+
+
 def _dot_source(boxes, edges):
-    out = ['digraph flow {', 'graph [rankdir=TB nodesep=0.45 ranksep=0.5 splines=spline];',
-           'node [shape=box fixedsize=true label=""];',
-           f'edge [fontsize={LABEL_SIZE} fontname="Noto Sans CJK SC" arrowsize=0.8];']
+    graph = graphviz.Digraph(
+        "flow",
+        graph_attr={"rankdir": "TB", "nodesep": "0.45", "ranksep": "0.5", "splines": "spline"},
+        node_attr={"shape": "box", "fixedsize": "true", "label": ""},
+        edge_attr={"fontsize": str(LABEL_SIZE), "fontname": "Noto Sans CJK SC", "arrowsize": "0.8"},
+    )
     for b in boxes.values():
-        out.append(f"s{b.sid} [width={b.width / 72:.3f} height={b.height / 72:.3f}];")
+        graph.node(f"s{b.sid}", width=f"{b.width / 72:.3f}", height=f"{b.height / 72:.3f}")
     for e in edges:
-        label = f' [label={_dot_quote(e["label"])}]' if e["label"] else ""
-        out.append(f's{e["source"]} -> s{e["target"]}{label};')
-    out.append("}")
-    return "\n".join(out)
-
-
-def _dot_quote(text):
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        label = edge_label(e["label"])
+        # escape(): a backslash in a label is text, not one of dot's \N, \l ... sequences.
+        graph.edge(f"s{e['source']}", f"s{e['target']}", **({"label": graphviz.escape(label)} if label else {}))
+    return graph.source
 
 
 def _run_dot(source):
@@ -105,7 +118,7 @@ def _layout(source):
     if layout is None:
         layout = {"nodes": {}, "edges": []}
         height = 0
-        for line in _run_dot(source).splitlines():
+        for line in _run_dot(source).split("\n"):  # not splitlines(): no other character ends a line
             parts = shlex.split(line)
             if not parts:
                 continue
@@ -153,7 +166,7 @@ def render_flow_svg(data, styles=None, title=""):
         f'<svg xmlns="http://www.w3.org/2000/svg" class="flowchart" role="img" '
         f'viewBox="{-margin} {-margin} {width + 2 * margin:.1f} {height + 2 * margin:.1f}" '
         f'width="{width + 2 * margin:.0f}" height="{height + 2 * margin:.0f}" font-family={quoteattr(FONT)}>',
-        f"<title>{escape(title or _('权力运行流程图'))}</title>",
+        f"<title>{escape(single_line(title or _('权力运行流程图')))}</title>",
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="1" refY="5" markerWidth="8" markerHeight="8" '
         'orient="auto-start-reverse" markerUnits="userSpaceOnUse"><path d="M0,0 L10,5 L0,10 z" fill="#444"/></marker></defs>',
     ]
@@ -180,7 +193,7 @@ def render_flow_svg(data, styles=None, title=""):
         stroke, dash = ("#d9822b", ' stroke-dasharray="5 3"') if sid in missing else ("#2f4f6f", "")
         parts = [f'<g class="step step-{box.kind}" data-step="{sid}">']
         if style.get("title"):
-            parts.append(f"<title>{escape(style['title'])}</title>")
+            parts.append(f"<title>{escape(single_line(style['title']))}</title>")
         parts.append(
             f'<rect class="step-box" x="{box.x:.1f}" y="{box.y:.1f}" width="{box.width:.1f}" height="{box.height:.1f}" '
             f'rx="{radius:.1f}" fill="{fill}" stroke="{stroke}" stroke-width="1.4"{dash}/>'

@@ -19,6 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 from django.views import View
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -171,16 +172,46 @@ def import_register(*, actor, rows):
     return created, skipped
 
 
+# A text cell starting with one of these is taken as a formula by openpyxl and by Excel.
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+EXCEL_MAX_TEXT = 32767
+
+
+def _data_value(value):
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str):
+        # Control characters make openpyxl refuse the whole file; Excel cuts longer text.
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)[:EXCEL_MAX_TEXT]
+    return value
+
+
+def append_data_row(ws, values):
+    """Append ``values`` to ``ws`` as data: every text is written as a string cell.
+
+    Users' text may start with ``=``, ``+``, ``-`` or ``@`` (``=HYPERLINK(...)``); openpyxl would
+    store it as a live formula that Excel evaluates on opening. The cell is forced back to the
+    string type and marked with Excel's quote prefix, so it stays text even after an edit in
+    Excel. Every sheet the project writes goes through this function.
+    """
+    ws.append([_data_value(v) for v in values])
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+            if cell.value.startswith(FORMULA_PREFIXES):
+                cell.quotePrefix = True
+
+
 def _workbook(headers, rows, widths=None):
     wb = Workbook()
     ws = wb.active
-    ws.append(headers)
+    append_data_row(ws, headers)
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="F2DCDB")
         cell.alignment = Alignment(vertical="center", wrap_text=True)
     for row in rows:
-        ws.append([str(v) if isinstance(v, Promise) else v for v in row])
+        append_data_row(ws, row)
     for i, header in enumerate(headers, start=1):
         ws.column_dimensions[get_column_letter(i)].width = (widths or {}).get(header, max(10, len(header) * 2 + 2))
     ws.freeze_panes = "A2"
@@ -226,9 +257,9 @@ class TemplateView(View):
                                   "发现违建不制止不上报", "巡查中发现违法建设不制止、不上报，向当事人通风报信。",
                                   "高", "中", "中", "高", "一级", ""]], {"风险表现形式": 40})
         notes = wb.create_sheet("填写说明")
-        notes.append(["列", "必填", "说明"])
+        append_data_row(notes, ["列", "必填", "说明"])
         for header, _field, required, help_text in COLUMNS:
-            notes.append([header, "是" if required else "否", help_text])
+            append_data_row(notes, [header, "是" if required else "否", help_text])
         notes.column_dimensions["A"].width, notes.column_dimensions["C"].width = 16, 60
         return _xlsx_response(wb, "risk-register-template.xlsx")
 

@@ -146,3 +146,23 @@ class RiskPoint(Reviewable):
         if self.carry_decision == CarryDecision.RETIRED:
             return [str(_("该风险点已撤销，不再提交"))]
         return []
+
+
+class RiskCodeCounter(models.Model):
+    """The last register number given to a unit's risk points in a round (``2026-GHDD-007`` → 7).
+
+    Numbers are taken from this row under a row lock, so that two registrations never get the
+    same one and the 1,000th follows the 999th (a string maximum of the codes would not).
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("登记编号计数")
+        verbose_name_plural = _("登记编号计数")
+        constraints = [models.UniqueConstraint(fields=["round", "unit"], name="riskcodecounter_unique_unit")]
+
+    def __str__(self):
+        return f"{self.round.year}-{self.unit.code}: {self.last}"

@@ -2,7 +2,6 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -10,7 +9,7 @@ from review.services import review_begin_edit, review_create, review_finish_edit
 from review.workflow import OFFICE
 
 from .choices import CarryDecision, RiskKind, RiskLevel
-from .models import AssessmentRubric, RiskPoint, Round
+from .models import AssessmentRubric, RiskCodeCounter, RiskPoint, Round
 
 RISK_FIELDS = ("unit", "post", "power", "step", "finding_level", "kind", "found_by", "title", "description",
                "importance", "discretion", "probability", "harm", "level", "level_reason")
@@ -74,12 +73,41 @@ def _level_label(level):
     return RiskLevel(level).label
 
 
+def risk_codes_reserve(*, round_, unit, count=1):
+    """Take the next ``count`` register numbers of ``unit`` in ``round_``: ``2026-GHDD-007``.
+
+    The numbers come from the unit's ``RiskCodeCounter`` row, locked until the caller's
+    transaction ends, so concurrent registrations and imports never share a number. A counter
+    is started at the highest number its unit already has in that year, read as a number.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("risk_codes_reserve() must run inside the transaction that saves the codes")
+    counters = RiskCodeCounter.objects.select_for_update().filter(round=round_, unit=unit)
+    counter = counters.first()
+    if counter is None:
+        RiskCodeCounter.objects.bulk_create(
+            [RiskCodeCounter(round=round_, unit=unit, last=_highest_number(round_, unit))], ignore_conflicts=True)
+        counter = counters.get()
+    first = counter.last + 1
+    counter.last += count
+    counter.save(update_fields=["last"])
+    prefix = _code_prefix(round_, unit)
+    return [f"{prefix}{number:03d}" for number in range(first, first + count)]
+
+
 def risk_code_next(round_, unit):
-    """The next register number of ``unit`` in ``round_``: 2026-GHDD-007."""
-    prefix = f"{round_.year}-{unit.code}-"
-    last = RiskPoint.objects.filter(code__startswith=prefix).aggregate(m=Max("code"))["m"]
-    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{number:03d}"
+    """The next register number of ``unit`` in ``round_`` (see ``risk_codes_reserve``)."""
+    return risk_codes_reserve(round_=round_, unit=unit)[0]
+
+
+def _code_prefix(round_, unit):
+    return f"{round_.year}-{unit.code}-"
+
+
+def _highest_number(round_, unit):
+    prefix = _code_prefix(round_, unit)
+    tails = (code[len(prefix):] for code in RiskPoint.objects.filter(code__startswith=prefix).values_list("code", flat=True))
+    return max((int(t) for t in tails if t.isdigit()), default=0)
 
 
 def risk_create(*, actor, data, round_=None):

@@ -1,7 +1,7 @@
 """Production as it runs: collected static files, gunicorn, DEBUG off, the security headers.
 
-The server test collects the static files with the manifest storage into a temporary directory,
-migrates a temporary SQLite database and starts gunicorn on a free port of 127.0.0.1 with the
+The server test collects the static files into a temporary directory by the Dockerfile's own
+collectstatic step (the manifest storage, production settings), migrates a temporary SQLite database and starts gunicorn on a free port of 127.0.0.1 with the
 production settings, then fetches pages over HTTP. Nothing of the test process's own settings
 reaches that server: it sees only the environment a deployment would give it.
 """
@@ -114,11 +114,17 @@ def production_env(tmp, port):
     return env
 
 
-def manage(env, *args):
-    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True, text=True,
-                            timeout=300, env={**env, "DJANGO_SETTINGS_MODULE": "config.settings.production"})
+def dockerfile_collectstatic(static_root):
+    # The image's step as written (Docker itself does not run here), with this interpreter.
+    dockerfile = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    step = re.search(r"^RUN (DJANGO_SETTINGS_MODULE=config\.settings\.production .*?collectstatic --noinput)$", dockerfile, re.M)
+    assert step, "the Dockerfile collects static files under the production settings"
+    command = step.group(1).replace(" python manage.py", f" {sys.executable} manage.py")
+    env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
+    result = subprocess.run(["sh", "-c", command], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                            env={**env, "STATIC_ROOT": str(static_root)})
     assert result.returncode == 0, result.stdout + result.stderr
-    return result
+    assert (static_root / "staticfiles.json").is_file()
 
 
 class Server:
@@ -141,8 +147,13 @@ def production_server(tmp_path_factory):
     port = free_port()
     env = production_env(tmp, port)
     started = time.monotonic()
-    manage(env, "collectstatic", "--noinput")
-    manage(env, "migrate", "--noinput")
+    # The two steps are independent: migrate in the background while the static files collect.
+    migrate = subprocess.Popen([sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True,
+                               env={**env, "DJANGO_SETTINGS_MODULE": "config.settings.production"})
+    dockerfile_collectstatic(tmp / "static")
+    output, _ = migrate.communicate(timeout=300)
+    assert migrate.returncode == 0, output
     prepared = time.monotonic()
     log = open(tmp / "gunicorn.log", "w+")
     process = subprocess.Popen(

@@ -1,6 +1,7 @@
 """The project's wiring: health check, production settings, compose file, login protection."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -125,20 +126,104 @@ def test_production_refuses_debug():
     assert result.returncode != 0 and "DEBUG" in result.stderr
 
 
+def load_compose():
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_compose_file_follows_the_compose_specification():
+    # No Docker engine here: the published schema (tests/data/compose-spec/) stands in for
+    # `docker compose config`.
+    import json
+
+    import jsonschema
+
+    schema = json.loads((ROOT / "tests/data/compose-spec/compose-spec.json").read_text())
+    jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker()).validate(load_compose())
+
+
+def settings_the_app_reads():
+    names = set()
+    for path in (ROOT / "config/settings").glob("*.py"):
+        names |= set(re.findall(r"""env(?:\.\w+)?\(\s*["']([A-Z][A-Z0-9_]*)["']""", path.read_text()))
+    return names
+
+
+APP_SERVICES = ("migrate", "web", "worker", "beat")
+REQUIRED_IN_PRODUCTION = {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "SITE_URL", "EMAIL_URL"}
+
+
 def test_compose_file_runs_every_part_with_the_settings_the_app_reads():
-    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    compose = load_compose()
     services = compose["services"]
-    assert set(services) >= {"web", "worker", "beat", "db", "redis"}
-    for name in ("web", "worker", "beat"):
+    assert set(services) >= {"migrate", "web", "worker", "beat", "db", "redis"}
+    read = settings_the_app_reads()
+    assert REQUIRED_IN_PRODUCTION <= read and "AWS_STORAGE_BUCKET_NAME" in read
+    for name in APP_SERVICES:
         env = services[name]["environment"]
         assert env["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
-        for key in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"):
-            assert key in env, (name, key)
-        assert env["REDIS_URL"].startswith("redis://redis:")
-        assert "@db:5432/" in env["DATABASE_URL"]
-    assert "gunicorn config.wsgi" in services["web"]["command"]
+        assert REQUIRED_IN_PRODUCTION <= set(env), (name, REQUIRED_IN_PRODUCTION - set(env))
+        # Nothing set that no setting reads (a misspelt name would be silently ignored).
+        assert set(env) - {"DJANGO_SETTINGS_MODULE"} <= read, (name, set(env) - read)
+        assert env["REDIS_URL"].startswith("redis://redis:6379/")
+        assert "@db:5432/lianzheng" in env["DATABASE_URL"]
+        # Secrets and the site's identity have no default: compose refuses to start without them.
+        for key in ("SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL", "EMAIL_URL"):
+            assert re.fullmatch(r"\$\{%s:\?[^}]+\}" % key, env[key]), (name, key, env[key])
+    db_env = services["db"]["environment"]
+    assert services["web"]["environment"]["DATABASE_URL"] == (
+        f"postgres://{db_env['POSTGRES_USER']}:{db_env['POSTGRES_PASSWORD']}@db:5432/{db_env['POSTGRES_DB']}")
+    assert services["migrate"]["command"] == "python manage.py migrate --noinput"
+    assert services["web"]["command"].startswith("gunicorn config.wsgi --bind 0.0.0.0:8000 ")
+    assert "--no-control-socket" in services["web"]["command"]
     assert services["worker"]["command"].startswith("celery -A config worker")
     assert "django_celery_beat.schedulers:DatabaseScheduler" in services["beat"]["command"]
+    # The health check asks the port gunicorn binds, on the path that answers any Host.
+    assert "http://127.0.0.1:8000/healthz" in " ".join(services["web"]["healthcheck"]["test"])
+    assert (ROOT / "config/wsgi.py").is_file() and (ROOT / "config/celery.py").is_file()
+
+
+def test_compose_starts_web_worker_and_beat_only_after_the_migrations():
+    services = load_compose()["services"]
+    assert services["migrate"]["restart"] == "no"
+    assert services["migrate"]["depends_on"]["db"]["condition"] == "service_healthy"
+    for name in ("web", "worker", "beat"):
+        depends = services[name]["depends_on"]
+        assert depends["migrate"]["condition"] == "service_completed_successfully", name
+        assert depends["db"]["condition"] == depends["redis"]["condition"] == "service_healthy"
+        assert "migrate" not in services[name]["command"], name
+    for name in ("web", "worker", "beat", "db", "redis"):
+        assert services[name]["restart"] == "unless-stopped", name
+
+
+def interpolate(value, given):
+    # Compose's ${VAR}, ${VAR:-default} and ${VAR:?message}, enough for this file.
+    def one(match):
+        name, op, rest = match.group(1), match.group(2), match.group(3)
+        if given.get(name):
+            return given[name]
+        assert op != ":?", f"{name} is required"
+        return rest or ""
+    return re.sub(r"\$\{(\w+)(:[-?])?([^}]*)\}", one, value)
+
+
+def test_compose_environment_starts_the_production_settings():
+    env = load_compose()["services"]["web"]["environment"]
+    given = {"SECRET_KEY": "compose-" + "s" * 50, "ALLOWED_HOSTS": "lianzheng.example.gov.cn",
+             "SITE_URL": "https://lianzheng.example.gov.cn", "EMAIL_URL": "smtp+tls://lz:pw@mail.example.gov.cn:587",
+             "POSTGRES_PASSWORD": "pw"}
+    resolved = {k: interpolate(str(v), given) for k, v in env.items()}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **resolved)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_image_runs_as_an_unprivileged_user_and_leaves_local_files_out():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    users = re.findall(r"^USER\s+(\S+)", dockerfile, re.M)
+    assert users and users[-1] not in ("root", "0"), users
+    assert dockerfile.index("USER ") < dockerfile.index("CMD ")
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert {".git", ".venv", "db.sqlite3", "media", "staticfiles", "**/__pycache__", ".env"} <= set(ignored)
+    # Its collectstatic step runs, as written, in tests/test_production.py.
 
 
 def test_login_is_locked_after_repeated_failures(people, client):

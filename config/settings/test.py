@@ -14,3 +14,6 @@ STORAGES = {
 # for itself and talks to the Redis named by REDIS_URL.
 CELERY_TASK_ALWAYS_EAGER = True
 AXES_ENABLED = True
+# Sessions in the database whatever REDIS_URL says, so that the query-count tests count the same
+# on SQLite and on PostgreSQL with Redis (production's cached_db is checked in tests/test_project.py).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"

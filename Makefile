@@ -37,10 +37,13 @@ test: install-dev
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# One lock for every Python 3.11 (--universal keeps the markers, e.g. redis's async-timeout on
+# Debian 12's 3.11.2), with hashes so that pip refuses anything else.
+UV_COMPILE = $(VENV)/bin/uv pip compile -q --universal --python-version 3.11 --generate-hashes --no-header
 lock: $(PY)
-	$(PY) -m pip install -q pip-tools
-	$(VENV)/bin/pip-compile -q --strip-extras --generate-hashes --allow-unsafe --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
-	$(VENV)/bin/pip-compile -q --strip-extras --generate-hashes --allow-unsafe --no-emit-index-url --no-emit-find-links --extra dev -o requirements-dev.lock pyproject.toml
+	$(PY) -m pip install -q uv==0.13.9
+	$(UV_COMPILE) -o requirements.lock pyproject.toml
+	$(UV_COMPILE) --extra dev -o requirements-dev.lock pyproject.toml
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles

@@ -67,3 +67,14 @@ FACTORS = {
 }
 FACTOR_NAMES = tuple(FACTORS)
 GRADES = [(3, _("高")), (2, _("中")), (1, _("低"))]
+
+
+class ImportState(models.TextChoices):
+    """Where an uploaded register sheet stands; the last three are final."""
+
+    QUEUED = "queued", _("排队等候")
+    CHECKING = "checking", _("正在逐行检查")
+    SAVING = "saving", _("正在写入")
+    DONE = "done", _("已导入")
+    REFUSED = "refused", _("有错误，未导入")
+    FAILED = "failed", _("处理出错，未导入")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("export.xlsx", xlsx.ExportView.as_view(), name="export"),
     path("import/", xlsx.ImportView.as_view(), name="import"),
     path("import/template.xlsx", xlsx.TemplateView.as_view(), name="import_template"),
+    path("import/<int:pk>/", xlsx.ImportStatusView.as_view(), name="import_status"),
     path("rubric/", views.RubricView.as_view(), name="rubric"),
     path("table/", views.MyTableView.as_view(), name="my_table"),
     path("table/<int:unit_id>/", views.UnitTableView.as_view(), name="unit_table"),

@@ -2,40 +2,59 @@
 
 The columns are defined once (``COLUMNS``) for the template, the import and the export. An
 import is all or nothing: every row is checked first, and a sheet with any bad row is refused
-with every error listed by row and column.
+with its errors listed by row and column (the first ``ERROR_LIST_LIMIT`` of them, and every one
+counted by column and kind). Imports run as a background task (``tasks.run_register_import``)
+on a file kept in the default storage; the upload page sends the user to a status page.
 """
 
+import logging
+import tempfile
+import unicodedata
+import zipfile
+from collections import Counter
 from io import BytesIO
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils import translation
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.worksheet._reader import WorkSheetParser
 
 from org.models import Post, Unit
 from org.scoping import editable_unit_ids, visible_unit_ids
 from powers.models import PowerItem
+from review.services import WorkflowError
 from review.workflow import EDITOR
 
-from .choices import FindingLevel, FoundBy, RiskKind, RiskLevel
+from .choices import FACTORS, FindingLevel, FoundBy, ImportState, RiskKind, RiskLevel
 from .filters import RiskPointFilter
-from .models import RiskPoint
+from .models import RegisterImport, RiskPoint, Round
 from .selectors import current_round, register_for
-from .services import risk_check, risk_create, round_for
+from .services import registration_round, risk_check, risk_create_many, rubric_for
 
-GRADE_WORDS = {"高": 3, "中": 2, "低": 1, "3": 3, "2": 2, "1": 1}
-LEVEL_WORDS = {str(label): value for value, label in RiskLevel.choices} | {"1": 1, "2": 2, "3": 3}
+logger = logging.getLogger(__name__)
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_UNPACKED_BYTES = 400 * 1024 * 1024  # a zip bomb stops here, before any XML is parsed
+MAX_ROWS = 50_000
+ERROR_LIST_LIMIT = 200
+PROGRESS_EVERY = 500
 
 # (header, field, required, help) — the template's second sheet documents these.
 COLUMNS = [
@@ -48,10 +67,10 @@ COLUMNS = [
     ("查找方式", "found_by", True, "自己找 / 群众提 / 相互帮 / 领导点 / 专家评 / 组织审"),
     ("风险点", "title", True, "风险点名称，100 字以内"),
     ("风险表现形式", "description", True, "风险如何表现"),
-    ("权力重要程度", "importance", True, "高 / 中 / 低"),
-    ("自由裁量空间", "discretion", True, "高 / 中 / 低"),
-    ("发生概率", "probability", True, "高 / 中 / 低"),
-    ("危害程度", "harm", True, "高 / 中 / 低"),
+    ("权力重要程度", "importance", True, "高 / 中 / 低（或 3 / 2 / 1）"),
+    ("自由裁量空间", "discretion", True, "大 / 中 / 小，或 高 / 中 / 低（或 3 / 2 / 1）"),
+    ("发生概率", "probability", True, "高 / 较高 / 较小，或 高 / 中 / 低（或 3 / 2 / 1）"),
+    ("危害程度", "harm", True, "严重 / 较严重 / 一般，或 高 / 中 / 低（或 3 / 2 / 1）"),
     ("风险等级", "level", False, "一级 / 二级 / 三级；空则按评定标准的建议等级"),
     ("等级调整理由", "level_reason", False, "确定等级与建议等级不同时必填"),
 ]
@@ -59,118 +78,55 @@ HEADERS = [c[0] for c in COLUMNS]
 EXPORT_EXTRA = ["登记编号", "年度", "建议等级", "状态", "防控措施", "责任人"]
 
 
-def _choice(choices, text):
-    by_label = {str(label): value for value, label in choices}
-    if text not in by_label:
-        raise ValidationError(_("“%(v)s”不是可选值（%(opts)s）") % {"v": text, "opts": "、".join(by_label)})
-    return by_label[text]
+# --- Normalising what people type -------------------------------------------------------
+
+_DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−－﹣"), "-")
 
 
-def _cell(value):
-    return "" if value is None else str(value).strip()
+def _word(text):
+    """An enumerated value as compared: NFKC (full-width letters and digits to ASCII), no spaces."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
-def parse_sheet(file, user):
-    """Read and check every row. Returns (rows of field data, errors as (row, column, message))."""
-    try:
-        wb = load_workbook(file, read_only=True, data_only=True)
-    except Exception:
-        return [], [(0, "", _("无法读取该文件，请上传 .xlsx 格式的 Excel 文件。"))]
-    ws = wb.worksheets[0]
-    lines = ws.iter_rows(values_only=True)
-    header = [_cell(v) for v in next(lines, [])]
-    missing = [h for h, _f, required, _help in COLUMNS if required and h not in header]
-    if missing:
-        return [], [(1, "、".join(missing), _("表头缺少必填列"))]
-    index = {h: header.index(h) for h in HEADERS if h in header}
-    editable = set(editable_unit_ids(user))
-    units = {u.code: u for u in Unit.objects.filter(pk__in=visible_unit_ids(user))}
-    posts = {(p.unit_id, p.name): p for p in Post.objects.filter(unit__code__in=units)}
-    powers = {p.code: p for p in PowerItem.objects.filter(unit__in=units.values()).prefetch_related("steps")}
-    rows, errors, seen = [], [], set()
-    for number, values in enumerate(lines, start=2):
-        raw = {h: _cell(values[i]) if i < len(values) else "" for h, i in index.items()}
-        if not any(raw.values()):
-            continue
-        data, row_errors = {}, []
-
-        def fail(column, message):
-            row_errors.append((number, column, str(message)))
-
-        for header_name, field, required, _help in COLUMNS:
-            if required and not raw.get(header_name):
-                fail(header_name, _("必填"))
-        unit = units.get(raw.get("单位编码"))
-        if raw.get("单位编码") and unit is None:
-            fail("单位编码", _("没有编码为“%(c)s”的单位，或不在您的范围内") % {"c": raw["单位编码"]})
-        elif unit is not None and unit.pk not in editable:
-            fail("单位编码", _("您不能为“%(u)s”登记风险点") % {"u": unit.name})
-        data["unit"] = unit
-        data["post"] = posts.get((unit.pk, raw.get("岗位"))) if unit and raw.get("岗位") else None
-        if unit and raw.get("岗位") and data["post"] is None:
-            fail("岗位", _("“%(u)s”没有名为“%(p)s”的岗位") % {"u": unit.name, "p": raw["岗位"]})
-        power = powers.get(raw.get("职权编码")) if raw.get("职权编码") else None
-        if raw.get("职权编码") and power is None:
-            fail("职权编码", _("没有编码为“%(c)s”的职权") % {"c": raw["职权编码"]})
-        data["power"] = power
-        data["step"] = None
-        if raw.get("流程环节"):
-            data["step"] = next((s for s in power.steps.all() if s.name == raw["流程环节"]), None) if power else None
-            if data["step"] is None:
-                fail("流程环节", _("所选职权的流程图中没有“%(s)s”环节") % {"s": raw["流程环节"]})
-        for header_name, field, choices in (("查找层面", "finding_level", FindingLevel.choices),
-                                            ("风险类型", "kind", RiskKind.choices), ("查找方式", "found_by", FoundBy.choices)):
-            if raw.get(header_name):
-                try:
-                    data[field] = _choice(choices, raw[header_name])
-                except ValidationError as exc:
-                    fail(header_name, exc.messages[0])
-        for header_name, field in (("权力重要程度", "importance"), ("自由裁量空间", "discretion"),
-                                   ("发生概率", "probability"), ("危害程度", "harm")):
-            if raw.get(header_name):
-                if raw[header_name] not in GRADE_WORDS:
-                    fail(header_name, _("应为 高、中 或 低"))
-                data[field] = GRADE_WORDS.get(raw[header_name])
-        data["title"], data["description"] = raw.get("风险点", ""), raw.get("风险表现形式", "")
-        if len(data["title"]) > 100:
-            fail("风险点", _("不能超过 100 字"))
-        data["level_reason"] = raw.get("等级调整理由", "")
-        data["level"] = LEVEL_WORDS.get(raw.get("风险等级")) if raw.get("风险等级") else None
-        if raw.get("风险等级") and data["level"] is None:
-            fail("风险等级", _("应为 一级、二级 或 三级"))
-        if not row_errors:
-            try:
-                suggested = risk_check(data={**data, "level": data["level"]})
-                data["level"] = data["level"] or suggested
-            except ValidationError as exc:
-                field_headers = {f: h for h, f, _r, _help in COLUMNS}
-                for field, msgs in exc.message_dict.items():
-                    for msg in msgs:
-                        fail(field_headers.get(field, ""), msg)
-        key = (unit.pk if unit else None, data["title"])
-        if key in seen:
-            fail("风险点", _("与本表前面的行重复（同一单位的同名风险点）"))
-        seen.add(key)
-        errors += row_errors
-        if not row_errors:
-            rows.append((number, data))
-    return rows, errors
+def _code(text):
+    """A code as compared: ``ＧＨＤＤ－００１`` and ``ghdd—001`` are both ``GHDD-001``."""
+    return _word(text).translate(_DASHES).upper()
 
 
-def import_register(*, actor, rows):
-    """Create the checked rows in the current round, all in one transaction. A risk point
-    already registered under the same unit and name this year is not created again."""
-    created = skipped = 0
-    with transaction.atomic():
-        round_ = round_for(actor.unit.bureau)
-        for _number, data in rows:
-            if RiskPoint.objects.filter(round=round_, unit=data["unit"], title=data["title"]).exists():
-                skipped += 1
-                continue
-            risk_create(actor=actor, data=data, round_=round_)
-            created += 1
-    return created, skipped
+def _source(label):
+    """A label as the sheets write it: the Chinese source text, whatever language is active."""
+    with translation.override(None):
+        return str(label)
 
+
+def _grade_words():
+    """Per factor, the words that give each grade: the rubric's own word for it (the text
+    before “：” in ``FACTORS``, as the form shows it: 发生概率 高 / 较高 / 较小), the plain
+    高 / 中 / 低 every sheet uses, and the rubric's way of saying “one step down” for the
+    others (较高 / 较大 → 2, 较低 / 较小 → 1, as in 发生概率), and the digits 3 / 2 / 1."""
+    generic = {"高": 3, "中": 2, "低": 1, "较高": 2, "较大": 2, "较低": 1, "较小": 1}
+    table = {}
+    for field, (_label, grades) in FACTORS.items():
+        words = {_word(_source(text)).split(":")[0]: grade for grade, text in grades.items()}
+        table[field] = {**words, **{w: g for w, g in generic.items() if w not in words}, "3": 3, "2": 2, "1": 1}
+    return table
+
+
+GRADE_WORDS = _grade_words()
+LEVEL_WORDS = ({_word(_source(label)): value for value, label in RiskLevel.choices}
+               | {"1": 1, "2": 2, "3": 3, "1级": 1, "2级": 2, "3级": 3, "I级": 1, "II级": 2, "III级": 3})
+
+
+def _grade_hint(field):
+    words = GRADE_WORDS[field]
+    parts = []
+    for grade in (3, 2, 1):
+        names = [w for w, g in words.items() if g == grade and not w.isdigit()]
+        parts.append(_("%(words)s（%(grade)d）") % {"words": "或".join(names), "grade": grade})
+    return "、".join(parts)
+
+
+# --- Writing ------------------------------------------------------------------------------
 
 # A text cell starting with one of these is taken as a formula by openpyxl and by Excel.
 FORMULA_PREFIXES = ("=", "+", "-", "@")
@@ -226,6 +182,325 @@ def _xlsx_response(wb, filename):
     return response
 
 
+# --- Reading ------------------------------------------------------------------------------
+
+class SheetUnreadable(Exception):
+    """The upload is not a workbook we can read; the message says so to the user."""
+
+
+class Unreadable:
+    """A cell whose stored content does not fit its declared type (text in a number cell)."""
+
+    def __init__(self, raw):
+        self.raw = raw
+
+
+class _TolerantParser(WorkSheetParser):
+    """openpyxl's sheet parser, except that one malformed cell becomes ``Unreadable`` instead of
+    an exception that ends the whole read (``float("高")`` for a text in a number cell)."""
+
+    def parse_cell(self, element):
+        try:
+            return super().parse_cell(element)
+        except (ValueError, TypeError, OverflowError, IndexError, KeyError):
+            coordinate = element.get("r")
+            row, column = coordinate_to_tuple(coordinate) if coordinate else (self.row_counter, self.col_counter)
+            raw = element.findtext("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}v")
+            return {"row": row, "column": column, "value": Unreadable(raw), "data_type": "e", "style_id": 0}
+
+
+def check_upload(file):
+    """Cheap checks before anything is parsed: a readable .xlsx package of sensible size.
+    Raises ``SheetUnreadable``."""
+    if file.size is not None and file.size > MAX_UPLOAD_BYTES:
+        raise SheetUnreadable(_("文件过大（%(size)s），请不要超过 %(max)s；可以分成几个文件导入。") % {
+            "size": filesizeformat(file.size), "max": filesizeformat(MAX_UPLOAD_BYTES)})
+    try:
+        file.seek(0)
+        with zipfile.ZipFile(file) as archive:
+            names = set(archive.namelist())
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        names, unpacked = set(), 0
+    finally:
+        file.seek(0)
+    if "xl/workbook.xml" not in names:
+        raise SheetUnreadable(_("无法读取该文件，请上传 .xlsx 格式的 Excel 文件（旧的 .xls 文件请先在 Excel 中另存为 .xlsx）。"))
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise SheetUnreadable(_("文件内容过大，请分成几个文件导入。"))
+
+
+def read_rows(file):
+    """Every row of the workbook's first sheet as ``(row number, {column number: value})``.
+
+    The sheet's own ``dimension`` record is not trusted (openpyxl's read-only mode stops at it,
+    and a stale one silently dropped rows): the sheet's XML is read to its end. Raises
+    ``SheetUnreadable``.
+    """
+    check_upload(file)
+    try:
+        wb = load_workbook(file, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises anything from KeyError to XML errors on a bad file
+        raise SheetUnreadable(_("无法读取该文件，文件可能已损坏，请用 Excel 打开后重新保存为 .xlsx。")) from exc
+    try:
+        if not wb.worksheets:
+            raise SheetUnreadable(_("文件中没有工作表。"))
+        ws = wb.worksheets[0]
+        with ws._get_source() as source:
+            parser = _TolerantParser(source, ws._shared_strings, data_only=True, epoch=wb.epoch,
+                                     date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+            for number, cells in parser.parse():
+                yield number, {cell["column"]: cell["value"] for cell in cells}
+    except SheetUnreadable:
+        raise
+    except Exception as exc:
+        raise SheetUnreadable(_("无法读取该文件，文件可能已损坏，请用 Excel 打开后重新保存为 .xlsx。")) from exc
+    finally:
+        wb.close()
+
+
+def _text(value):
+    if value is None or isinstance(value, Unreadable):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+class SheetErrors:
+    """Every error of a sheet counted by column and kind; the first ``ERROR_LIST_LIMIT`` kept
+    with their row and column for the page."""
+
+    def __init__(self):
+        self.listed, self.count, self.rows, self.kinds = [], 0, set(), Counter()
+
+    def add(self, row, column, message, kind=None):
+        self.count += 1
+        self.rows.add(row)
+        if len(self.listed) < ERROR_LIST_LIMIT:
+            self.listed.append((row, column, str(message)))
+        self.kinds[(column, str(kind or message))] += 1
+
+    def summary(self):
+        return [[column, kind, n] for (column, kind), n in self.kinds.most_common()]
+
+    def __bool__(self):
+        return self.count > 0
+
+
+def check_sheet(file, *, actor, progress=None):
+    """Read and check every row of an uploaded sheet; write nothing.
+
+    Returns ``(rows, errors)``: the checked rows as ``(row number, field data)`` and a
+    ``SheetErrors``. Lookups (units, posts, powers and their steps, the rubric) are loaded once,
+    so checking costs no query per row. ``progress(checked, total)`` is called now and then.
+    """
+    errors = SheetErrors()
+    try:
+        lines = []
+        for number, cells in read_rows(file):
+            lines.append((number, cells))
+            if len(lines) > MAX_ROWS + 1:
+                errors.add(0, "", _("超过 %(n)d 行，请分成几个文件导入。") % {"n": MAX_ROWS})
+                return [], errors
+    except SheetUnreadable as exc:
+        errors.add(0, "", str(exc))
+        return [], errors
+    if not lines:
+        errors.add(0, "", _("工作表是空的。"))
+        return [], errors
+    header_number, header_cells = lines[0]
+    columns = {}
+    for column, value in header_cells.items():
+        columns.setdefault(_word(_text(value)), column)
+    index = {h: columns[h] for h in HEADERS if h in columns}
+    missing = [h for h, _f, required, _help in COLUMNS if required and h not in index]
+    if missing:
+        errors.add(header_number, "、".join(missing), _("表头缺少必填列"))
+        return [], errors
+
+    editable = set(editable_unit_ids(actor))
+    units = {_code(u.code): u for u in Unit.objects.filter(pk__in=visible_unit_ids(actor))}
+    posts = {(p.unit_id, _word(p.name)): p for p in Post.objects.filter(unit__in=units.values())}
+    powers = {_code(p.code): p for p in PowerItem.objects.filter(unit__in=units.values()).prefetch_related("steps")}
+    steps = {}
+    rubrics = {}
+    choices = {header: (field, {_word(_source(label)): value for value, label in enum.choices})
+               for header, field, enum in (("查找层面", "finding_level", FindingLevel), ("风险类型", "kind", RiskKind),
+                                           ("查找方式", "found_by", FoundBy))}
+    field_headers = {f: h for h, f, _r, _help in COLUMNS}
+    rows, seen = [], set()
+    total = len(lines) - 1
+    for checked, (number, cells) in enumerate(lines[1:], start=1):
+        if progress and checked % PROGRESS_EVERY == 0:
+            progress(checked, total)
+        values = {h: cells.get(i) for h, i in index.items()}
+        raw = {h: _text(v) for h, v in values.items()}
+        if not any(raw.values()) and not any(isinstance(v, Unreadable) for v in values.values()):
+            continue
+        data, row_errors = {}, []
+
+        def fail(column, message, kind=None):
+            row_errors.append((column, message, kind))
+
+        for header_name, value in values.items():
+            if isinstance(value, Unreadable):
+                fail(header_name, _("单元格内容与其数字格式不符，无法读取；请把该单元格设为“文本”格式后重新填写。"))
+        for header_name, _field, required, _help in COLUMNS:
+            if required and not raw.get(header_name) and not isinstance(values.get(header_name), Unreadable):
+                fail(header_name, _("必填"))
+        unit = units.get(_code(raw.get("单位编码", "")))
+        if raw.get("单位编码") and unit is None:
+            fail("单位编码", _("没有编码为“%(c)s”的单位，或不在您的范围内") % {"c": raw["单位编码"]},
+                 _("没有该编码的单位，或不在您的范围内"))
+        elif unit is not None and unit.pk not in editable:
+            fail("单位编码", _("您不能为“%(u)s”登记风险点") % {"u": unit.name}, _("不能为该单位登记风险点"))
+            unit = None
+        data["unit"] = unit
+        data["post"] = posts.get((unit.pk, _word(raw["岗位"]))) if unit and raw.get("岗位") else None
+        if unit and raw.get("岗位") and data["post"] is None:
+            fail("岗位", _("“%(u)s”没有名为“%(p)s”的岗位") % {"u": unit.name, "p": raw["岗位"]}, _("该单位没有此岗位"))
+        power = powers.get(_code(raw["职权编码"])) if raw.get("职权编码") else None
+        if raw.get("职权编码") and power is None:
+            fail("职权编码", _("没有编码为“%(c)s”的职权") % {"c": raw["职权编码"]}, _("没有该编码的职权"))
+        data["power"] = power
+        data["step"] = None
+        if raw.get("流程环节"):
+            if power is not None and power.pk not in steps:
+                steps[power.pk] = {_word(s.name): s for s in power.steps.all()}
+            data["step"] = steps[power.pk].get(_word(raw["流程环节"])) if power else None
+            if data["step"] is None:
+                fail("流程环节", _("所选职权的流程图中没有“%(s)s”环节") % {"s": raw["流程环节"]},
+                     _("所选职权的流程图中没有该环节"))
+        for header_name, (field, by_label) in choices.items():
+            if raw.get(header_name):
+                data[field] = by_label.get(_word(raw[header_name]))
+                if data[field] is None:
+                    fail(header_name, _("“%(v)s”不是可选值（%(opts)s）") % {"v": raw[header_name], "opts": "、".join(by_label)},
+                         _("不是可选值"))
+        for header_name, field in (("权力重要程度", "importance"), ("自由裁量空间", "discretion"),
+                                   ("发生概率", "probability"), ("危害程度", "harm")):
+            if raw.get(header_name):
+                data[field] = GRADE_WORDS[field].get(_word(raw[header_name]).split(":")[0])
+                if data[field] is None:
+                    fail(header_name, _("“%(v)s”不是可用的等级，应为 %(hint)s") % {
+                        "v": raw[header_name], "hint": _grade_hint(field)}, _("不是可用的等级"))
+        data["title"], data["description"] = raw.get("风险点", ""), raw.get("风险表现形式", "")
+        if len(data["title"]) > 100:
+            fail("风险点", _("不能超过 100 字"))
+        data["level_reason"] = raw.get("等级调整理由", "")
+        data["level"] = LEVEL_WORDS.get(_word(raw["风险等级"])) if raw.get("风险等级") else None
+        if raw.get("风险等级") and data["level"] is None:
+            fail("风险等级", _("应为 一级、二级 或 三级"))
+        if not row_errors:
+            bureau = unit.bureau
+            rubric = rubrics.get(bureau.pk) or rubrics.setdefault(bureau.pk, rubric_for(bureau))
+            try:
+                suggested = risk_check(data=data, rubric=rubric)
+                data["level"] = data["level"] or suggested
+            except ValidationError as exc:
+                for field, msgs in exc.message_dict.items():
+                    for msg in msgs:
+                        fail(field_headers.get(field, ""), msg)
+        key = (unit.pk if unit else None, data["title"])
+        if unit and key in seen:
+            fail("风险点", _("与本表前面的行重复（同一单位的同名风险点）"))
+        seen.add(key)
+        for column, message, kind in row_errors:
+            errors.add(number, column, message, kind)
+        if not row_errors:
+            rows.append((number, data))
+    if progress:
+        progress(total, total)
+    return rows, errors
+
+
+# --- Importing ----------------------------------------------------------------------------
+
+def register_import_start(*, actor, file):
+    """Keep an uploaded sheet in the shared storage and queue its import; returns the
+    ``RegisterImport`` whose page shows how it goes. Nothing is registered yet."""
+    if not EDITOR.units(actor):
+        raise PermissionDenied(_("您没有登记廉政风险点的权限。"))
+    check_upload(file)
+    name = default_storage.save(RegisterImport._meta.get_field("file").generate_filename(None, file.name), file)
+    from .tasks import run_register_import  # the task module imports this one
+
+    with transaction.atomic():
+        job = RegisterImport.objects.create(created_by=actor, file=name, filename=file.name[:255])
+        transaction.on_commit(lambda: run_register_import.delay(job.pk))
+    return job
+
+
+def register_import_save(*, actor, rows):
+    """Register checked rows in the bureau's open round, all in one transaction.
+
+    A row whose unit already has a risk point of that name this year is skipped. The round is
+    locked first, so simultaneous imports of the same sheet (and single registrations) take
+    turns and each sees what the one before it wrote. Returns ``(created, skipped)``.
+    """
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().get(pk=registration_round(actor.unit.bureau).pk)
+        unit_ids = {data["unit"].pk for _number, data in rows}
+        existing = set(RiskPoint.objects.filter(round=round_, unit_id__in=unit_ids).values_list("unit_id", "title"))
+        fresh = []
+        for _number, data in rows:
+            key = (data["unit"].pk, data["title"])
+            if key not in existing:
+                existing.add(key)
+                fresh.append(data)
+        risk_create_many(actor=actor, round_=round_, rows=fresh)
+    return len(fresh), len(rows) - len(fresh)
+
+
+def register_import_run(*, import_id):
+    """Check an uploaded sheet and, when no row is wrong, register every row; else nothing.
+
+    Called by the task. Runs once per import: a redelivered task finds it already claimed.
+    Whatever happens, the import ends in a final state with a message, and its file is deleted.
+    """
+    claimed = RegisterImport.objects.filter(pk=import_id, state=ImportState.QUEUED).update(state=ImportState.CHECKING)
+    if not claimed:
+        return None
+    job = RegisterImport.objects.select_related("created_by__unit").get(pk=import_id)
+    outcome = {"state": ImportState.FAILED}
+    try:
+        rows, errors = _check_stored(job)
+        if errors:
+            outcome = {"state": ImportState.REFUSED, "error_count": errors.count, "errors": errors.listed,
+                       "error_row_count": len(errors.rows - {0}), "error_summary": errors.summary()}
+        else:
+            RegisterImport.objects.filter(pk=job.pk).update(state=ImportState.SAVING)
+            created, skipped = register_import_save(actor=job.created_by, rows=rows)
+            outcome = {"state": ImportState.DONE, "created_count": created, "skipped_count": skipped}
+    except (PermissionDenied, WorkflowError) as exc:  # e.g. no open round
+        outcome = {"state": ImportState.REFUSED, "error_count": 1, "errors": [(0, "", str(exc))]}
+    except SoftTimeLimitExceeded:
+        outcome["errors"] = [(0, "", _("处理超时，文件未导入；请分成几个较小的文件导入。"))]
+    except Exception:
+        logger.exception("register import %s failed", import_id)
+        outcome["errors"] = [(0, "", _("处理时出错，文件未导入；请稍后重试，或联系系统管理员。"))]
+    finally:
+        if job.file:
+            job.file.delete(save=False)
+        RegisterImport.objects.filter(pk=job.pk).update(file="", finished_at=timezone.now(), **outcome)
+    return outcome["state"]
+
+
+def _check_stored(job):
+    def progress(checked, total):
+        RegisterImport.objects.filter(pk=job.pk).update(rows_checked=checked, rows_total=total)
+
+    # A local copy: the storage may be remote, and openpyxl seeks around in the package.
+    with tempfile.TemporaryFile() as local:
+        with job.file.open("rb") as stored:
+            for chunk in stored.chunks():
+                local.write(chunk)
+        return check_sheet(File(local), actor=job.created_by, progress=progress)
+
+
+# --- Views --------------------------------------------------------------------------------
+
 GRADE_LABEL = {3: "高", 2: "中", 1: "低"}
 
 
@@ -255,7 +530,7 @@ class TemplateView(View):
     def get(self, request):
         wb = _workbook(HEADERS, [["GHDD", "巡查员", "CF-GH-001", "案件受理", "岗位", "岗位职责", "自己找",
                                   "发现违建不制止不上报", "巡查中发现违法建设不制止、不上报，向当事人通风报信。",
-                                  "高", "中", "中", "高", "一级", ""]], {"风险表现形式": 40})
+                                  "高", "中", "中", "严重", "一级", ""]], {"风险表现形式": 40})
         notes = wb.create_sheet("填写说明")
         append_data_row(notes, ["列", "必填", "说明"])
         for header, _field, required, help_text in COLUMNS:
@@ -265,28 +540,49 @@ class TemplateView(View):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("Excel 文件（.xlsx）"))
+    file = forms.FileField(label=gettext_lazy("Excel 文件（.xlsx）"),
+                           help_text=gettext_lazy("不超过 20 MB、5 万行；大文件在后台检查和导入，页面会显示进度。"))
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        try:
+            check_upload(file)
+        except SheetUnreadable as exc:
+            raise ValidationError(str(exc)) from exc
+        return file
+
+
+def _may_import(request):
+    if not EDITOR.units(request.user):
+        raise PermissionDenied(_("您没有登记廉政风险点的权限。"))
 
 
 class ImportView(View):
+    """Upload a sheet: it is queued for checking and import, and the user follows it on its page."""
+
     template_name = "riskpoints/import.html"
 
-    def check_may(self, request):
-        if not EDITOR.units(request.user):
-            raise PermissionDenied(_("您没有登记廉政风险点的权限。"))
+    def render_page(self, request, form, status=200):
+        recent = RegisterImport.objects.filter(created_by=request.user)[:5]
+        return render(request, self.template_name, {"form": form, "columns": COLUMNS, "recent": recent}, status=status)
 
     def get(self, request):
-        self.check_may(request)
-        return render(request, self.template_name, {"form": ImportForm(), "columns": COLUMNS})
+        _may_import(request)
+        return self.render_page(request, ImportForm())
 
     def post(self, request):
-        self.check_may(request)
+        _may_import(request)
         form = ImportForm(request.POST, request.FILES)
         if not form.is_valid():
-            return render(request, self.template_name, {"form": form, "columns": COLUMNS})
-        rows, errors = parse_sheet(form.cleaned_data["file"], request.user)
-        if errors:
-            return render(request, self.template_name, {"form": ImportForm(), "columns": COLUMNS, "errors": errors}, status=400)
-        created, skipped = import_register(actor=request.user, rows=rows)
-        messages.success(request, _("导入完成：新登记 %(c)d 个风险点，%(s)d 个本年度已登记、未重复导入。") % {"c": created, "s": skipped})
-        return redirect("riskpoints:list")
+            return self.render_page(request, form, status=400)
+        job = register_import_start(actor=request.user, file=form.cleaned_data["file"])
+        return redirect(job)
+
+
+class ImportStatusView(View):
+    """How an import is going; the page polls its progress fragment until the import ends."""
+
+    def get(self, request, pk):
+        job = get_object_or_404(RegisterImport.objects.filter(created_by=request.user), pk=pk)
+        template = "riskpoints/_import_progress.html" if request.headers.get("HX-Request") else "riskpoints/import_status.html"
+        return render(request, template, {"job": job})

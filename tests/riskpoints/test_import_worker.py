@@ -1,0 +1,42 @@
+"""An import on a real Celery worker through the Redis of REDIS_URL: the file is read back from
+the shared storage by another thread of execution, and the page reports the outcome."""
+
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from config.celery import app
+from riskpoints.choices import ImportState
+from riskpoints.models import RegisterImport, RiskPoint
+from riskpoints.xlsx import register_import_start
+from tests.factories import PostFactory
+from tests.riskpoints.test_import import row, workbook_bytes
+
+
+@pytest.fixture
+def real_worker(redis_url):
+    saved = {k: app.conf[k] for k in ("broker_url", "result_backend", "task_always_eager")}
+    app.conf.update(broker_url=redis_url, result_backend=redis_url, task_always_eager=False)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+            yield app
+    finally:
+        app.conf.update(saved)
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_imports_the_uploaded_sheet(real_worker, people, bureau):
+    PostFactory(unit=bureau.a, name="巡查员")
+    data = workbook_bytes(*[row(风险点=f"第{i}个") for i in range(30)])
+    job = register_import_start(actor=people.staff_a, file=SimpleUploadedFile("登记表.xlsx", data))
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.finished:
+            break
+        time.sleep(0.2)
+    assert (job.state, job.created_count) == (ImportState.DONE, 30), job.errors
+    assert RiskPoint.objects.count() == 30 and not RegisterImport.objects.get().file

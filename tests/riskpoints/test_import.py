@@ -7,15 +7,19 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from riskpoints import xlsx
 from riskpoints.choices import ImportState
-from riskpoints.models import RegisterImport, RiskPoint
+from riskpoints.models import RegisterImport, RiskPoint, Round
 from riskpoints.services import risk_create
 from riskpoints.tasks import run_register_import
 from riskpoints.xlsx import HEADERS, check_sheet, register_import_start
 from tests.factories import PostFactory
+
+# Registering needs the year the office opened.
+pytestmark = pytest.mark.usefixtures("open_year")
 
 
 def workbook_bytes(*rows, headers=HEADERS):
@@ -55,6 +59,8 @@ def row(**over):
 
 @pytest.fixture
 def post_a(bureau):
+    """A's post, in a bureau whose office has opened this year's round (imports need one)."""
+    Round.objects.get_or_create(bureau=bureau.ju, year=timezone.localdate().year)
     return PostFactory(unit=bureau.a, name="巡查员")
 
 
@@ -153,7 +159,7 @@ def test_too_large_upload_is_refused(people, client_for, upload, monkeypatch):
     assert response.status_code == 400 and "文件过大" in response.content.decode()
 
 
-def test_empty_sheet_and_sheet_with_only_headers(people, client_for, upload):
+def test_empty_sheet_and_sheet_with_only_headers(people, post_a, client_for, upload):
     wb = Workbook()
     out = BytesIO()
     wb.save(out)

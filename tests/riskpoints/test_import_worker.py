@@ -6,13 +6,17 @@ import time
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from config.celery import app
 from riskpoints.choices import ImportState
-from riskpoints.models import RegisterImport, RiskPoint
+from riskpoints.models import RegisterImport, RiskPoint, Round
 from riskpoints.xlsx import register_import_start
 from tests.factories import PostFactory
 from tests.riskpoints.test_import import row, workbook_bytes
+
+# Registering needs the year the office opened.
+pytestmark = pytest.mark.usefixtures("open_year")
 
 
 @pytest.fixture
@@ -29,6 +33,7 @@ def real_worker(redis_url):
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_imports_the_uploaded_sheet(real_worker, people, bureau):
+    Round.objects.get_or_create(bureau=bureau.ju, year=timezone.localdate().year)
     PostFactory(unit=bureau.a, name="巡查员")
     data = workbook_bytes(*[row(风险点=f"第{i}个") for i in range(30)])
     job = register_import_start(actor=people.staff_a, file=SimpleUploadedFile("登记表.xlsx", data))

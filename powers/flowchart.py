@@ -71,7 +71,12 @@ def _box(step, kind):
     if step.get("handler"):
         lines += [(t, SMALL_SIZE, False) for t in wrap(step["handler"], SMALL_SIZE, MAX_NAME_EM + 2)]
     time_limit = step.get("time_limit") or _("未设时限")
-    lines.append((_("时限：%(t)s") % {"t": time_limit}, SMALL_SIZE, False))
+    if step.get("promised_time_limit"):
+        # Both limits: the statutory one, which the total adds up, and the bureau's promise.
+        lines.append((_("法定：%(t)s") % {"t": time_limit}, SMALL_SIZE, False))
+        lines.append((_("承诺：%(t)s") % {"t": step["promised_time_limit"]}, SMALL_SIZE, False))
+    else:
+        lines.append((_("时限：%(t)s") % {"t": time_limit}, SMALL_SIZE, False))
     width = max(MIN_WIDTH, max(text_width(t, s) for t, s, _b in lines) + 2 * PAD_X)
     if kind != "step":
         width += 16  # room for the rounded ends

@@ -11,6 +11,8 @@ from collections import defaultdict, deque
 
 from django.utils.translation import gettext as _
 
+from .limits import limit_warnings
+
 
 def _graph(data):
     steps = {s["id"]: s for s in data["steps"]}
@@ -22,36 +24,70 @@ def _graph(data):
     return steps, out, indegree
 
 
-def flow_problems(data):
-    """Every rule the flow breaks, each message naming the step concerned."""
+def flow_checks(data):
+    """The flow's rules one by one, as the editor's checklist shows them while a flow is drawn.
+
+    Each check is ``{"key", "label", "ok", "required", "problems"}``: ``label`` names what the
+    flow needs (短语, e.g. "结束环节"), ``problems`` says what breaks it, naming the steps.
+    Required checks block submission (``flow_problems``); the others are advice.
+    """
     steps, out, indegree = _graph(data)
+
+    def check(key, label, problems, ok=None, required=True):
+        return {"key": key, "label": label, "problems": problems, "required": required,
+                "ok": not problems if ok is None else ok}
+
     if not steps:
-        return [_("尚未绘制权力运行流程图：请至少添加一个环节。")]
-    problems = []
+        return [check("steps", _("至少一个环节"), [_("尚未绘制权力运行流程图：请至少添加一个环节。")])] + [
+            check(key, label, [], ok=False) for key, label in (
+                ("start", _("唯一的起始环节")), ("end", _("结束环节")), ("reachable", _("各环节都能从起始环节到达")))]
+    checks = [check("steps", _("至少一个环节"), [])]
+    foreign = []
     for e in data["edges"]:
         if e["source"] not in steps or e["target"] not in steps or e["source_power"] != e["target_power"]:
             name = steps.get(e["source"], steps.get(e["target"], {})).get("name", "?")
-            problems.append(_("环节“%(step)s”的连线指向了其他职权的流程。") % {"step": name})
+            foreign.append(_("环节“%(step)s”的连线指向了其他职权的流程。") % {"step": name})
+    if foreign:  # only ever shown when broken: the editor cannot draw such a link
+        checks.append(check("foreign", _("连线只在本流程之内"), foreign))
     starts = [sid for sid, n in indegree.items() if n == 0]
+    start_problems = []
     if len(starts) != 1:
         if starts:
             names = "、".join(steps[s]["name"] for s in starts)
-            problems.append(_("流程只能有一个起始环节，现在有 %(n)d 个：%(names)s。") % {"n": len(starts), "names": names})
+            start_problems.append(_("流程只能有一个起始环节，现在有 %(n)d 个：%(names)s。") % {"n": len(starts), "names": names})
         else:
-            problems.append(_("流程没有起始环节（每个环节都有连线指向它）。"))
-    if not any(not out[sid] for sid in steps):
-        problems.append(_("流程没有结束环节（每个环节都有后续连线）。"))
+            start_problems.append(_("流程没有起始环节（每个环节都有连线指向它）。"))
+    checks.append(check("start", _("唯一的起始环节"), start_problems))
+    checks.append(check("end", _("结束环节"), [] if any(not out[sid] for sid in steps) else [
+        _("流程没有结束环节（每个环节都有后续连线）。")]))
     cycle = _cycle(steps, out)
-    if cycle:
-        problems.append(_("环节“%(step)s”处形成了回路：%(path)s。流程图不允许回路，补正等情形请画成向前的分支。") % {
-            "step": steps[cycle[0]]["name"], "path": " → ".join(steps[s]["name"] for s in cycle),
-        })
+    if cycle:  # likewise: the editor refuses a link that closes a loop
+        checks.append(check("acyclic", _("没有回路"), [
+            _("环节“%(step)s”处形成了回路：%(path)s。流程图不允许回路，补正等情形请画成向前的分支。") % {
+                "step": steps[cycle[0]]["name"], "path": " → ".join(steps[s]["name"] for s in cycle)}]))
+    unreachable = []
     if len(starts) == 1:
         reached = _reachable(starts[0], out)
-        for sid, step in steps.items():
-            if sid not in reached:
-                problems.append(_("环节“%(step)s”从起始环节无法到达。") % {"step": step["name"]})
-    return problems
+        unreachable = [_("环节“%(step)s”从起始环节无法到达。") % {"step": step["name"]}
+                       for sid, step in steps.items() if sid not in reached]
+    checks.append(check("reachable", _("各环节都能从起始环节到达"), unreachable, ok=len(starts) == 1 and not unreachable))
+    untimed = [s["name"] for s in data["steps"] if not s.get("immediate") and s.get("days") is None]
+    checks.append(check("time_limits", _("各环节的法定时限"), [
+        _("未设时限的环节：%(names)s。") % {"names": "、".join(untimed)}] if untimed else [], required=False))
+    advice = [w for s in data["steps"] for w in _step_limit_warnings(s)]
+    if advice:
+        checks.append(check("promised", _("承诺时限比法定时限缩短三分之一"), advice, required=False))
+    return checks
+
+
+def _step_limit_warnings(step):
+    return [_("环节“%(step)s”：%(advice)s") % {"step": step["name"], "advice": w}
+            for w in limit_warnings(statutory=step.get("days"), promised=step.get("promised_days"))]
+
+
+def flow_problems(data):
+    """Every rule the flow breaks, each message naming the step concerned."""
+    return [p for c in flow_checks(data) if c["required"] for p in c["problems"]]
 
 
 def has_cycle(data):

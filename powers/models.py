@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import F, Q
 from django.utils.functional import cached_property
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,11 @@ from review.models import Reviewable
 
 from .choices import PowerCategory
 from .flows import flow_problems
+from .limits import days_label, limit_warnings
+
+# The catalogue columns, in the order the forms, pages and snapshots show them.
+CATALOGUE_FIELDS = ("legal_body", "handling_body", "duties", "accountability", "statutory_days", "promised_days",
+                    "charges_fee", "fee_basis", "supervision_phone", "remarks")
 
 code_validator = RegexValidator(r"^[A-Za-z0-9][A-Za-z0-9\-_.]*$", _("编码只能包含字母、数字、连字符、下划线和点。"))
 
@@ -34,6 +40,17 @@ class PowerItem(Reviewable):
     unit = models.ForeignKey(Unit, verbose_name=_("行使单位"), on_delete=models.PROTECT, related_name="powers")
     posts = models.ManyToManyField(Post, verbose_name=_("责任岗位"), blank=True, related_name="powers")
     has_discretion = models.BooleanField(_("有自由裁量权"), default=False)
+    # The columns of the bureau's catalogue forms (职权目录 / 权责清单). All of them are public.
+    legal_body = models.CharField(_("实施主体"), max_length=200, blank=True)
+    handling_body = models.CharField(_("承办机构"), max_length=200, blank=True)
+    duties = models.TextField(_("责任事项"), blank=True)
+    accountability = models.TextField(_("追责情形"), blank=True)
+    statutory_days = models.PositiveSmallIntegerField(_("法定时限（工作日）"), null=True, blank=True)
+    promised_days = models.PositiveSmallIntegerField(_("承诺时限（工作日）"), null=True, blank=True)
+    charges_fee = models.BooleanField(_("是否收费"), default=False)
+    fee_basis = models.TextField(_("收费依据及标准"), blank=True)
+    supervision_phone = models.CharField(_("监督电话"), max_length=60, blank=True)
+    remarks = models.TextField(_("备注"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("创建人"), on_delete=models.PROTECT,
         related_name="+", null=True,
@@ -49,9 +66,20 @@ class PowerItem(Reviewable):
         verbose_name_plural = _("职权事项")
         ordering = ["code"]
         indexes = [models.Index(fields=["unit", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(promised_days__isnull=True) | Q(statutory_days__isnull=True) | Q(promised_days__lte=F("statutory_days")),
+                name="poweritem_promised_within_statutory",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.name}（{self.sub_item}）" if self.sub_item else self.name
+
+    @property
+    def time_limit_warnings(self):
+        """Advice on the promised limit (P8: at least a third shorter); never a refusal."""
+        return limit_warnings(statutory=self.statutory_days, promised=self.promised_days)
 
     def get_absolute_url(self):
         return reverse("powers:detail", args=[self.pk])
@@ -67,6 +95,7 @@ class PowerItem(Reviewable):
             "unit": {"id": self.unit_id, "name": self.unit.name},
             "posts": [{"id": p.pk, "name": p.name} for p in self.posts.order_by("pk")],
             "has_discretion": self.has_discretion,
+            **{f: getattr(self, f) for f in CATALOGUE_FIELDS},
             "legal_bases": [
                 {"law": b.law_name, "article": b.article, "text": b.text} for b in self.legal_bases.all()
             ],
@@ -94,7 +123,9 @@ def flow_data(power):
         "steps": [
             {"id": s.pk, "name": s.name, "handler": s.handler, "conditions": s.conditions,
              "procedure": s.procedure, "immediate": s.immediate, "days": s.time_limit_days,
-             "time_limit": s.time_limit_label, "supervision": s.supervision, "note": s.note}
+             "time_limit": s.time_limit_label, "promised_days": s.promised_days,
+             "promised_time_limit": s.promised_time_limit_label, "party_rights": s.party_rights,
+             "supervision": s.supervision, "note": s.note}
             for s in steps
         ],
         "edges": [
@@ -142,7 +173,10 @@ class FlowStep(models.Model):
     conditions = models.TextField(_("办理条件/标准"), blank=True)
     procedure = models.TextField(_("办理程序"), blank=True)
     immediate = models.BooleanField(_("即时办结"), default=False)
-    time_limit_days = models.PositiveSmallIntegerField(_("时限（工作日）"), null=True, blank=True)
+    # The statutory limit: what the chart's total adds up along the longest path.
+    time_limit_days = models.PositiveSmallIntegerField(_("法定时限（工作日）"), null=True, blank=True)
+    promised_days = models.PositiveSmallIntegerField(_("承诺时限（工作日）"), null=True, blank=True)
+    party_rights = models.TextField(_("相对人权利"), blank=True)
     supervision = models.CharField(_("监督渠道"), max_length=200, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
     order = models.PositiveIntegerField(_("排序"), default=0)
@@ -155,6 +189,12 @@ class FlowStep(models.Model):
         verbose_name = _("流程环节")
         verbose_name_plural = _("流程环节")
         ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(promised_days__isnull=True) | Q(time_limit_days__isnull=True) | Q(promised_days__lte=F("time_limit_days")),
+                name="flowstep_promised_within_statutory",
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -172,9 +212,11 @@ class FlowStep(models.Model):
     def time_limit_label(self):
         if self.immediate:
             return str(_("即时"))
-        if self.time_limit_days is None:
-            return ""
-        return str(_("%(n)d 个工作日") % {"n": self.time_limit_days})
+        return days_label(self.time_limit_days)
+
+    @property
+    def promised_time_limit_label(self):
+        return "" if self.immediate else days_label(self.promised_days)
 
 
 class FlowEdge(models.Model):

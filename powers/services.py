@@ -7,15 +7,24 @@ from django.utils.translation import gettext as _
 from review.services import WorkflowError, children_sync, review_begin_edit, review_create, review_finish_edit
 
 from .flows import flow_problems, has_cycle
-from .models import FlowEdge, FlowStep, PowerItem, flow_data
+from .limits import limit_errors
+from .models import CATALOGUE_FIELDS, FlowEdge, FlowStep, PowerItem, flow_data
 
-POWER_FIELDS = ("code", "category", "name", "sub_item", "content", "unit", "has_discretion")
+BASIC_FIELDS = ("code", "category", "name", "sub_item", "content", "unit", "has_discretion")
+# Callers that do not know the catalogue columns (older scripts) leave them as they are.
+POWER_FIELDS = (*BASIC_FIELDS, *CATALOGUE_FIELDS)
 LEGAL_BASIS_FIELDS = ("law_name", "article", "text")
+
+
+def _check_limits(power):
+    for error in limit_errors(statutory=power.statutory_days, promised=power.promised_days):
+        raise WorkflowError(error)
 
 
 def power_create(*, actor, data, legal_bases):
     """Create a power item as a draft of ``actor``'s unit scope, with its legal bases."""
-    power = PowerItem(created_by=actor, **{f: data[f] for f in POWER_FIELDS})
+    power = PowerItem(created_by=actor, **{f: data[f] for f in POWER_FIELDS if f in BASIC_FIELDS or f in data})
+    _check_limits(power)
     with transaction.atomic():
         review_create(item=power, actor=actor)
         power.posts.set(data.get("posts", []))
@@ -28,7 +37,9 @@ def power_update(*, power, actor, lock_version, data, legal_bases):
     with transaction.atomic():
         locked = review_begin_edit(item=power, actor=actor, lock_version=lock_version)
         for field in POWER_FIELDS:
-            setattr(locked, field, data[field])
+            if field in BASIC_FIELDS or field in data:
+                setattr(locked, field, data[field])
+        _check_limits(locked)
         review_finish_edit(item=locked, actor=actor)
         locked.posts.set(data.get("posts", []))
         children_sync(parent=locked, manager=locked.legal_bases, rows=legal_bases, fields=LEGAL_BASIS_FIELDS, actor=actor)
@@ -41,7 +52,7 @@ def power_update(*, power, actor, lock_version, data, legal_bases):
 # and editing a published power's flow starts its next revision.
 
 STEP_FIELDS = ("name", "handler_unit", "handler_post", "handler_text", "conditions", "procedure",
-               "immediate", "time_limit_days", "supervision", "note")
+               "immediate", "time_limit_days", "promised_days", "party_rights", "supervision", "note")
 
 
 def _flow_edit(power, actor, lock_version, change):
@@ -58,15 +69,27 @@ def _save_child(obj, actor):
     return obj
 
 
-def flow_step_save(*, power, actor, lock_version, data, step=None):
-    """Add a step at the end of the flow, or change ``step``."""
+def flow_step_save(*, power, actor, lock_version, data, step=None, after=None, label=""):
+    """Add a step at the end of the flow, or change ``step``.
+
+    A new step is joined after ``after`` (the editor proposes the last step, so a straight flow
+    is drawn without a single manual link); ``after=None`` adds it unlinked. A new step has no
+    outgoing link yet, so joining it can never close a loop.
+    """
     def change(locked):
         target = step or FlowStep(power=locked, order=(locked.steps.aggregate(m=Max("order"))["m"] or 0) + 1)
-        if target.power_id != locked.pk:
+        if target.power_id != locked.pk or (after is not None and after.power_id != locked.pk):
             raise WorkflowError(_("该环节不属于这个职权的流程。"))
+        if step is not None and after is not None:
+            raise WorkflowError(_("修改环节时请在“连线”中调整它的前后环节。"))
         for field in STEP_FIELDS:
             setattr(target, field, data.get(field, getattr(target, field)))
-        return _save_child(target, actor)
+        for error in limit_errors(statutory=target.time_limit_days, promised=target.promised_days):
+            raise WorkflowError(error)
+        saved = _save_child(target, actor)
+        if after is not None:
+            _save_child(FlowEdge(power=locked, source=after, target=saved, label=label.strip()), actor)
+        return saved
 
     return _flow_edit(power, actor, lock_version, change)
 

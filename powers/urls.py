@@ -12,5 +12,11 @@ urlpatterns = [
     path("<int:pk>/history/", views.PowerHistoryView.as_view(), name="history"),
     path("<int:pk>/flow/", views.FlowEditorView.as_view(), name="flow"),
     path("<int:pk>/flow/print/", views.FlowPrintView.as_view(), name="flow_print"),
+    path("<int:pk>/flow/steps/save/", views.FlowStepSaveView.as_view(), name="flow_step_save"),
+    path("<int:pk>/flow/steps/delete/", views.FlowStepDeleteView.as_view(), name="flow_step_delete"),
+    path("<int:pk>/flow/steps/up/", views.FlowStepMoveView.as_view(offset=-1), name="flow_step_up"),
+    path("<int:pk>/flow/steps/down/", views.FlowStepMoveView.as_view(offset=1), name="flow_step_down"),
+    path("<int:pk>/flow/edges/add/", views.FlowEdgeAddView.as_view(), name="flow_edge_add"),
+    path("<int:pk>/flow/edges/delete/", views.FlowEdgeDeleteView.as_view(), name="flow_edge_delete"),
     path("<int:pk>/step/<str:action>/", views.PowerTransitionView.as_view(), name="transition"),
 ]

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -17,7 +16,7 @@ from review.workflow import EDITOR
 
 from .filters import PowerItemFilter
 from .flowchart import FlowchartError, render_flow_svg
-from .flows import flow_problems, statutory_total
+from .flows import flow_checks, flow_problems, statutory_total
 from .hooks import step_legend, step_styles
 from .forms import FlowEdgeForm, FlowStepForm, LegalBasisFormSet, PowerItemForm, legal_basis_rows
 from .models import FlowEdge, FlowStep, LegalBasis, PowerItem
@@ -90,6 +89,8 @@ class PowerEditView(View):
             form.add_error(None, getattr(exc, "message", None) or str(exc))
             return self.render_form(request, power, form, formset)
         messages.success(request, _("已保存：%(power)s") % {"power": power})
+        for advice in power.time_limit_warnings:
+            messages.warning(request, advice)
         return redirect(power)
 
 
@@ -132,68 +133,104 @@ class FlowPrintView(View):
         return render(request, "powers/flow_print.html", {"object": power, **flow_context(power, request.user)})
 
 
+def render_editor(request, power, step_form=None, edge_form=None, editing=None):
+    """The flow editor page; the operation views render it again when their form has errors."""
+    return render(request, "powers/flow_editor.html", {
+        "object": power, "editing": editing, **flow_context(power, request.user),
+        **checklist_context(power.flow),
+        "steps": power.steps.select_related("handler_unit", "handler_post").order_by("order", "pk"),
+        "edges": power.edges.select_related("source", "target").order_by("pk"),
+        "step_form": step_form or FlowStepForm(power=power, user=request.user, instance=editing),
+        "edge_form": edge_form or FlowEdgeForm(power=power),
+    })
+
+
+def checklist_context(data):
+    checks = flow_checks(data)
+    return {"flow_checks": checks, "flow_missing": [c["label"] for c in checks if c["required"] and not c["ok"]]}
+
+
+def flow_step_of(power, params):
+    """The step of this flow that ``params`` names; 404 for any other value."""
+    return get_object_or_404(power.steps, pk=parse_int(params.get("step")))
+
+
 class FlowEditorView(View):
-    """Edit a power's flow: steps (add, change, reorder, delete) and links (add, delete).
+    """Edit a power's flow: the drawing with its checklist, the steps, the links and the step
+    form. Every change is one of the POST-only operation views below."""
 
-    Each POST names one operation; each is a service call with the power's lock version, so a
-    flow edited in two tabs refuses the stale one.
-    """
-
-    template_name = "powers/flow_editor.html"
-
-    def get_power(self, request, pk):
-        return editable_or_new(request, PowerItem, pk)
-
-    def render_editor(self, request, power, step_form=None, edge_form=None, editing=None):
-        return render(request, self.template_name, {
-            "object": power, "editing": editing, **flow_context(power, request.user),
-            "steps": power.steps.select_related("handler_unit", "handler_post").order_by("order", "pk"),
-            "edges": power.edges.select_related("source", "target").order_by("pk"),
-            "step_form": step_form or FlowStepForm(power=power, user=request.user, instance=editing),
-            "edge_form": edge_form or FlowEdgeForm(power=power),
-        })
+    http_method_names = ["get", "head", "options"]
 
     def get(self, request, pk):
-        power = self.get_power(request, pk)
-        editing = self.step(power, request.GET) if request.GET.get("step") else None
-        return self.render_editor(request, power, editing=editing)
+        power = editable_or_new(request, PowerItem, pk)
+        editing = flow_step_of(power, request.GET) if request.GET.get("step") else None
+        return render_editor(request, power, editing=editing)
 
-    def step(self, power, params):
-        """The step of this flow that ``params`` names; 404 for any other value."""
-        return get_object_or_404(power.steps, pk=parse_int(params.get("step")))
+
+class FlowOperationView(View):
+    """One change of a flow: calls one service with the power's lock version (so a flow edited
+    in two tabs refuses the stale one) and returns to the editor with a message."""
+
+    http_method_names = ["post"]
 
     def post(self, request, pk):
-        power = self.get_power(request, pk)
-        op = request.POST.get("op")
+        power = editable_or_new(request, PowerItem, pk)
         lock = parse_int(request.POST.get("lock_version"), min_value=0)  # None is refused as stale
         try:
-            if op == "save_step":
-                editing = self.step(power, request.POST) if request.POST.get("step") else None
-                form = FlowStepForm(request.POST, power=power, user=request.user, instance=editing)
-                if not form.is_valid():
-                    return self.render_editor(request, power, step_form=form, editing=editing)
-                step = flow_step_save(power=power, actor=request.user, lock_version=lock, data=form.cleaned_data, step=editing)
-                messages.success(request, _("已保存环节“%(step)s”。") % {"step": step})
-            elif op == "add_edge":
-                form = FlowEdgeForm(request.POST, power=power)
-                if not form.is_valid():
-                    return self.render_editor(request, power, edge_form=form)
-                flow_edge_add(power=power, actor=request.user, lock_version=lock, **{
-                    k: form.cleaned_data[k] for k in ("source", "target", "label")})
-                messages.success(request, _("已添加连线。"))
-            elif op in ("delete_step", "up", "down"):
-                step = self.step(power, request.POST)
-                if op == "delete_step":
-                    flow_step_delete(power=power, actor=request.user, lock_version=lock, step=step)
-                    messages.success(request, _("已删除环节“%(step)s”及其连线。") % {"step": step})
-                else:
-                    flow_step_move(power=power, actor=request.user, lock_version=lock, step=step, offset=-1 if op == "up" else 1)
-            elif op == "delete_edge":
-                edge = get_object_or_404(power.edges, pk=parse_int(request.POST.get("edge")))
-                flow_edge_delete(power=power, actor=request.user, lock_version=lock, edge=edge)
-                messages.success(request, _("已删除连线。"))
-            else:
-                raise Http404
+            response = self.operate(request, power, lock)
         except WorkflowError as exc:
             messages.error(request, exc.message)
-        return redirect("powers:flow", power.pk)
+            response = None
+        return response or redirect("powers:flow", power.pk)
+
+    def operate(self, request, power, lock):
+        """Change the flow and add a message; return a response only to show a form's errors."""
+        raise NotImplementedError
+
+
+class FlowStepSaveView(FlowOperationView):
+    """Add a step (joined after the step the form names) or change one."""
+
+    def operate(self, request, power, lock):
+        editing = flow_step_of(power, request.POST) if request.POST.get("step") else None
+        form = FlowStepForm(request.POST, power=power, user=request.user, instance=editing)
+        if not form.is_valid():
+            return render_editor(request, power, step_form=form, editing=editing)
+        join = {} if editing else {"after": form.cleaned_data["after"], "label": form.cleaned_data["after_label"]}
+        step = flow_step_save(power=power, actor=request.user, lock_version=lock, data=form.cleaned_data, step=editing, **join)
+        if join.get("after"):
+            messages.success(request, _("已添加环节“%(step)s”，接在“%(after)s”之后。") % {"step": step, "after": join["after"]})
+        else:
+            messages.success(request, _("已保存环节“%(step)s”。") % {"step": step})
+
+
+class FlowStepDeleteView(FlowOperationView):
+    def operate(self, request, power, lock):
+        step = flow_step_of(power, request.POST)
+        flow_step_delete(power=power, actor=request.user, lock_version=lock, step=step)
+        messages.success(request, _("已删除环节“%(step)s”及其连线。") % {"step": step})
+
+
+class FlowStepMoveView(FlowOperationView):
+    offset = None  # -1 up, +1 down: set in the URL configuration
+
+    def operate(self, request, power, lock):
+        step = flow_step_of(power, request.POST)
+        flow_step_move(power=power, actor=request.user, lock_version=lock, step=step, offset=self.offset)
+
+
+class FlowEdgeAddView(FlowOperationView):
+    def operate(self, request, power, lock):
+        form = FlowEdgeForm(request.POST, power=power)
+        if not form.is_valid():
+            return render_editor(request, power, edge_form=form)
+        flow_edge_add(power=power, actor=request.user, lock_version=lock, **{
+            k: form.cleaned_data[k] for k in ("source", "target", "label")})
+        messages.success(request, _("已添加连线。"))
+
+
+class FlowEdgeDeleteView(FlowOperationView):
+    def operate(self, request, power, lock):
+        edge = get_object_or_404(power.edges, pk=parse_int(request.POST.get("edge")))
+        flow_edge_delete(power=power, actor=request.user, lock_version=lock, edge=edge)
+        messages.success(request, _("已删除连线。"))

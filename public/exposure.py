@@ -11,10 +11,16 @@ of a linked record therefore comes from that record's own published snapshot, pa
 caller, or does not appear at all.
 """
 
-POWER_FIELDS = ("code", "category", "category_label", "name", "sub_item", "content", "has_discretion")
+# The catalogue columns are all public, 备注 included: it is a column of the published 职权目录
+# forms, and the power form says so (internal notes belong in review comments, which never show).
+POWER_FIELDS = ("code", "category", "category_label", "name", "sub_item", "content", "has_discretion",
+                "legal_body", "handling_body", "duties", "accountability", "statutory_days", "promised_days",
+                "charges_fee", "fee_basis", "supervision_phone", "remarks")
 LEGAL_BASIS_FIELDS = ("law", "article", "text")
 # Handlers are units and posts (positions), not persons; supervision channels are public by design.
-FLOW_STEP_FIELDS = ("id", "name", "handler", "conditions", "procedure", "immediate", "days", "time_limit", "supervision")
+# A step's 备注 (note) stays internal.
+FLOW_STEP_FIELDS = ("id", "name", "handler", "conditions", "procedure", "immediate", "days", "time_limit",
+                    "promised_days", "promised_time_limit", "party_rights", "supervision")
 FLOW_EDGE_FIELDS = ("source", "target", "label")
 
 RISK_FIELDS = ("code", "year", "title", "description", "kind", "level", "level_label", "finding_level")

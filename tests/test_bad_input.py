@@ -62,20 +62,20 @@ def test_flow_editor_with_a_bad_step_id_is_404(people, power_a, client_for, valu
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("op", ["save_step", "delete_step", "up", "down"])
+@pytest.mark.parametrize("op", ["flow_step_save", "flow_step_delete", "flow_step_up", "flow_step_down"])
 @pytest.mark.parametrize("value", ["abc", "²", "9" * 40])
 def test_flow_step_operations_with_a_bad_step_id_are_404_and_change_nothing(people, power_a, client_for, op, value):
     before = list(power_a.steps.order_by("order").values_list("pk", "name", "order"))
-    response = client_for(people.staff_a).post(reverse("powers:flow", args=[power_a.pk]), {
-        "op": op, "step": value, "lock_version": power_a.lock_version, "name": "改名", "handler_text": "窗口"})
+    response = client_for(people.staff_a).post(reverse(f"powers:{op}", args=[power_a.pk]), {
+        "step": value, "lock_version": power_a.lock_version, "name": "改名", "handler_text": "窗口"})
     assert response.status_code == 404
     assert list(power_a.steps.order_by("order").values_list("pk", "name", "order")) == before
 
 
 @pytest.mark.parametrize("value", ["abc", "①", "9" * 40])
 def test_deleting_a_link_with_a_bad_id_is_404(people, power_a, client_for, value):
-    response = client_for(people.staff_a).post(reverse("powers:flow", args=[power_a.pk]),
-                                               {"op": "delete_edge", "edge": value, "lock_version": power_a.lock_version})
+    response = client_for(people.staff_a).post(reverse("powers:flow_edge_delete", args=[power_a.pk]),
+                                               {"edge": value, "lock_version": power_a.lock_version})
     assert response.status_code == 404
     assert power_a.edges.count() == 1
 
@@ -83,8 +83,8 @@ def test_deleting_a_link_with_a_bad_id_is_404(people, power_a, client_for, value
 @pytest.mark.parametrize("lock", ["abc", "²", "", "-1", "9" * 40])
 def test_flow_operation_with_a_bad_lock_version_is_refused_as_stale(people, power_a, client_for, lock):
     first, second = power_a.steps.order_by("order")
-    response = client_for(people.staff_a).post(reverse("powers:flow", args=[power_a.pk]),
-                                               {"op": "down", "step": first.pk, "lock_version": lock}, follow=True)
+    response = client_for(people.staff_a).post(reverse("powers:flow_step_down", args=[power_a.pk]),
+                                               {"step": first.pk, "lock_version": lock}, follow=True)
     assert response.status_code == 200
     assert any("已被他人修改" in m for m in messages_of(response))
     assert list(power_a.steps.order_by("order").values_list("pk", flat=True)) == [first.pk, second.pk]
@@ -182,14 +182,14 @@ def test_a_wrong_password_is_still_logged(people):
 # --- control characters in free text ----------------------------------------------------------------
 
 def step_form(power, **over):
-    return {"op": "add_edge", "lock_version": power.lock_version, **over}
+    return {"lock_version": power.lock_version, **over}
 
 
 @pytest.mark.parametrize("label", ["符合\n条件", "符合\r条件", "符合\x00条件", "符合\t条件", "符合\u2028条件", "符合\x85条件"])
 def test_a_link_label_with_control_characters_is_refused(people, power_a, client_for, label):
     first, last = power_a.steps.order_by("order")
     third = FlowStep.objects.create(power=power_a, name="送达", handler_text="窗口", time_limit_days=1, order=3)
-    response = client_for(people.staff_a).post(reverse("powers:flow", args=[power_a.pk]),
+    response = client_for(people.staff_a).post(reverse("powers:flow_edge_add", args=[power_a.pk]),
                                                step_form(power_a, source=last.pk, target=third.pk, label=label))
     assert response.status_code == 200
     assert "不能包含换行" in str(response.context["edge_form"].errors["label"])

@@ -215,7 +215,7 @@ def test_outsiders_get_404_on_flow_pages(people, power_a, client_for, persona):
     client = client_for(getattr(people, persona))
     for name in ("powers:flow", "powers:flow_print"):
         assert client.get(reverse(name, args=[power_a.pk])).status_code == 404
-    response = client.post(reverse("powers:flow", args=[power_a.pk]), {"op": "save_step", "name": "偷加", "lock_version": power_a.lock_version})
+    response = client.post(reverse("powers:flow_step_save", args=[power_a.pk]), {"name": "偷加", "lock_version": power_a.lock_version})
     assert response.status_code == 404
     assert not power_a.steps.filter(name="偷加").exists()
 
@@ -225,7 +225,7 @@ def test_readers_who_are_not_editors_cannot_edit_the_flow(people, power_a, clien
     client = client_for(getattr(people, persona))
     assert client.get(reverse("powers:flow_print", args=[power_a.pk])).status_code == 200
     assert client.get(reverse("powers:flow", args=[power_a.pk])).status_code == 403
-    response = client.post(reverse("powers:flow", args=[power_a.pk]), {"op": "save_step", "name": "偷加", "handler_text": "x", "lock_version": power_a.lock_version})
+    response = client.post(reverse("powers:flow_step_save", args=[power_a.pk]), {"name": "偷加", "handler_text": "x", "lock_version": power_a.lock_version})
     assert response.status_code == 403
     assert not power_a.steps.filter(name="偷加").exists()
 
@@ -237,19 +237,20 @@ def test_submitted_flow_cannot_be_edited(people, power_a, client_for):
 
 def test_editor_adds_a_step_and_a_link_and_errors_name_the_problem(people, power_a, client_for):
     client = client_for(people.staff_a)
-    url = reverse("powers:flow", args=[power_a.pk])
+    url, save, link = (reverse(name, args=[power_a.pk]) for name in ("powers:flow", "powers:flow_step_save", "powers:flow_edge_add"))
     power_a.refresh_from_db()
-    response = client.post(url, {"op": "save_step", "name": "送达", "handler_text": "执法队员", "time_limit_days": "0", "lock_version": power_a.lock_version})
+    response = client.post(save, {"name": "送达", "handler_text": "执法队员", "time_limit_days": "0", "lock_version": power_a.lock_version})
     assert "时限至少为 1 个工作日" in response.content.decode()
-    client.post(url, {"op": "save_step", "name": "送达", "handler_text": "执法队员", "time_limit_days": "3", "lock_version": power_a.lock_version})
+    # after="" : added without the default link, so the checklist names the second start.
+    client.post(save, {"name": "送达", "handler_text": "执法队员", "time_limit_days": "3", "after": "", "lock_version": power_a.lock_version})
     power_a.refresh_from_db()
     html = client.get(url).content.decode()
     assert "从起始环节无法到达" not in html and "只能有一个起始环节" in html  # 送达 is not linked yet
     decide, deliver = power_a.steps.get(name="决定"), power_a.steps.get(name="送达")
-    client.post(url, {"op": "add_edge", "source": decide.pk, "target": deliver.pk, "label": "", "lock_version": power_a.lock_version})
+    client.post(link, {"source": decide.pk, "target": deliver.pk, "label": "", "lock_version": power_a.lock_version})
     assert power_a.edges.filter(source=decide, target=deliver).exists()
     power_a.refresh_from_db()
-    response = client.post(url, {"op": "add_edge", "source": deliver.pk, "target": power_a.steps.get(name="受理").pk, "label": "需补正", "lock_version": power_a.lock_version}, follow=True)
+    response = client.post(link, {"source": deliver.pk, "target": power_a.steps.get(name="受理").pk, "label": "需补正", "lock_version": power_a.lock_version}, follow=True)
     assert "会形成回路" in response.content.decode()
 
 

@@ -8,9 +8,19 @@ from .choices import LEVEL_COLOURS, CarryDecision, RiskLevel
 from .models import RiskPoint, Round
 
 
-def current_round(user):
-    bureau = user.unit.bureau if user.unit_id else None
+def open_round(bureau):
+    """The bureau's open round: the year the office opened last (``controls.services.round_open``).
+
+    The one definition of "this year" in the programme: registrations and imports go into it,
+    and registers, tables and flow markers show it by default. ``None`` until the office opens
+    the first year.
+    """
     return Round.objects.filter(bureau=bureau).order_by("-year").first() if bureau else None
+
+
+def current_round(user):
+    """The open round of the user's bureau."""
+    return open_round(user.unit.bureau if user.unit_id else None)
 
 
 def register_for(user):

@@ -48,6 +48,14 @@ def people(bureau):
 
 
 @pytest.fixture
+def open_year(bureau):
+    """This year's round of the bureau, opened as the office would: registering needs it."""
+    from tests.factories import RoundFactory
+
+    return RoundFactory(bureau=bureau.ju)
+
+
+@pytest.fixture
 def power_a(bureau):
     return PowerItemFactory(unit=bureau.a, name="对未取得建设工程规划许可证进行建设的处罚")
 

@@ -2,11 +2,12 @@
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from org.models import Post, Unit, User
 from powers.models import FlowEdge, FlowStep, LegalBasis, PowerItem
-from riskpoints.models import RiskPoint
-from riskpoints.services import round_for
+from riskpoints.models import RiskPoint, Round
+from riskpoints.selectors import open_round
 
 
 class UnitFactory(factory.django.DjangoModelFactory):
@@ -77,14 +78,25 @@ class PowerItemFactory(factory.django.DjangoModelFactory):
         FlowEdge.objects.create(power=self, source=first, target=last)
 
 
+class RoundFactory(factory.django.DjangoModelFactory):
+    """A year opened in a bureau (this year by default), as the office opens it."""
+
+    class Meta:
+        model = Round
+        django_get_or_create = ("bureau", "year")
+
+    year = factory.LazyFunction(lambda: timezone.localdate().year)
+
+
 class RiskPointFactory(factory.django.DjangoModelFactory):
-    """A 二级 risk point (factors 3+2+2+1 = 8) in the current round of its unit's bureau."""
+    """A 二级 risk point (factors 3+2+2+1 = 8) in the open round of its unit's bureau (this
+    year's, opened for the test, when the bureau has none)."""
 
     class Meta:
         model = RiskPoint
 
     unit = factory.SubFactory(UnitFactory)
-    round = factory.LazyAttribute(lambda r: round_for(r.unit.bureau))
+    round = factory.LazyAttribute(lambda r: open_round(r.unit.bureau) or RoundFactory(bureau=r.unit.bureau))
     code = factory.Sequence(lambda n: f"T-{n:05d}")
     kind = "system"
     finding_level = "department"

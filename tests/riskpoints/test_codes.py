@@ -8,7 +8,7 @@ from django.apps import apps
 from django.db import connection
 
 from riskpoints.models import RiskCodeCounter, RiskPoint
-from riskpoints.services import risk_create, round_for
+from riskpoints.services import risk_create
 from tests.factories import RiskPointFactory
 
 
@@ -18,15 +18,15 @@ def data(bureau, **over):
             "probability": 2, "harm": 2, "level": 2, **over}
 
 
-def test_the_thousandth_follows_the_999th_and_later_ones_still_register(people, bureau):
-    year = round_for(bureau.ju).year
+def test_the_thousandth_follows_the_999th_and_later_ones_still_register(people, bureau, open_year):
+    year = open_year.year
     RiskPointFactory(unit=bureau.a, code=f"{year}-A-999")
     codes = [risk_create(actor=people.staff_a, data=data(bureau, title=f"第{i}个")).code for i in range(3)]
     assert codes == [f"{year}-A-1000", f"{year}-A-1001", f"{year}-A-1002"]
 
 
-def test_numbers_keep_three_digits_and_are_counted_per_unit(people, bureau):
-    year = round_for(bureau.ju).year
+def test_numbers_keep_three_digits_and_are_counted_per_unit(people, bureau, open_year):
+    year = open_year.year
     a = risk_create(actor=people.staff_a, data=data(bureau))
     b = risk_create(actor=people.staff_b, data=data(bureau, unit=bureau.b))
     a2 = risk_create(actor=people.staff_a, data=data(bureau, title="第二个"))
@@ -34,8 +34,8 @@ def test_numbers_keep_three_digits_and_are_counted_per_unit(people, bureau):
     assert RiskCodeCounter.objects.get(unit=bureau.a).last == 2
 
 
-def test_migration_starts_counters_at_the_numeric_maximum(bureau):
-    year = round_for(bureau.ju).year
+def test_migration_starts_counters_at_the_numeric_maximum(bureau, open_year):
+    year = open_year.year
     for n in (7, 999, 1000, 12):
         RiskPointFactory(unit=bureau.a, code=f"{year}-A-{n:03d}")
     RiskPointFactory(unit=bureau.b, code=f"{year}-B-004")
@@ -46,10 +46,9 @@ def test_migration_starts_counters_at_the_numeric_maximum(bureau):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_simultaneous_registrations_get_distinct_numbers(people, bureau):
+def test_simultaneous_registrations_get_distinct_numbers(people, bureau, open_year):
     if connection.vendor != "postgresql":
         pytest.skip("需要 PostgreSQL 的行锁（SQLite 的内存测试库不支持多线程并发写入）")
-    round_for(bureau.ju)
     barrier = threading.Barrier(6)
     failures = []
 

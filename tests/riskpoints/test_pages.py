@@ -4,6 +4,9 @@ from django.urls import reverse
 from riskpoints.models import RiskPoint
 from tests.factories import RiskPointFactory
 
+# Registering needs the year the office opened.
+pytestmark = pytest.mark.usefixtures("open_year")
+
 
 @pytest.fixture
 def risks(bureau):

@@ -5,6 +5,9 @@ from django.core.exceptions import ValidationError
 
 from riskpoints.services import risk_check, risk_create, rubric_for
 
+# Registering needs the year the office opened.
+pytestmark = pytest.mark.usefixtures("open_year")
+
 COMBOS = list(itertools.product((1, 2, 3), repeat=4))
 
 

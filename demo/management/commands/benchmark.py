@@ -20,6 +20,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
+from controls.services import round_open
 from org.models import Post, Unit, User
 from powers.flowchart import render_flow_svg
 from powers.models import FlowEdge, FlowStep, PowerItem, flow_data
@@ -27,7 +28,6 @@ from public.exposure import public_power, public_risk
 from public.models import Publication, PublicationEntry
 from review.choices import Status
 from riskpoints.models import RiskPoint
-from riskpoints.services import round_for
 
 WORDS = "受理 审查 决定 送达 执行 立案 调查 取证 审核 告知 听证 处罚 罚款 违建 渣土 广告 占道 扣押 拆除 采购 报销 招聘".split()
 
@@ -69,7 +69,7 @@ class Command(BaseCommand):
             PowerItem(code=f"BP{stamp}-{i:06d}", category="penalty", name=f"对{rnd.choice(WORDS)}{rnd.choice(WORDS)}行为的处罚{i}",
                       content="依法处罚。", unit=brigades[i % n_units], status=Status.PUBLISHED) for i in range(n_powers)
         ], batch_size=2000)
-        round_ = round_for(bureau)
+        round_ = round_open(actor=office, year=timezone.localdate().year)[0]
         batch = []
         for i in range(n_risks):
             unit_index = i % n_units

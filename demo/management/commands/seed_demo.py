@@ -12,14 +12,15 @@ from django.utils import timezone
 from demo.data import org as org_data
 from demo.data import powers as power_data
 from demo.data import risks as risk_data
-from controls.services import plan_save
+from controls.services import plan_save, round_open
 from org.models import Post, Unit, User
 from powers.models import PowerItem
 from powers.services import flow_replace, power_create, power_update
 from public.models import Publication
 from public.services import publication_publish, publication_save, publication_withdraw
 from riskpoints.models import RiskPoint
-from riskpoints.services import risk_create, round_for
+from riskpoints.selectors import open_round
+from riskpoints.services import risk_create
 from review.choices import Action, FilingBody, Status
 from review.services import review_transition
 
@@ -222,7 +223,8 @@ class Command(BaseCommand):
     ]
 
     def seed_risks(self, units, users):
-        round_ = round_for(units["JU"])
+        # The office opens the year, as it does in the application (年度风险排查).
+        round_ = open_round(units["JU"]) or round_open(actor=users["office"], year=timezone.localdate().year)[0]
         if RiskPoint.objects.filter(round=round_).exists():
             return 0
         powers = {p.code: p for p in PowerItem.objects.all()}

@@ -66,15 +66,17 @@ class Box:
     y: float = 0
 
 
-def _box(step, kind):
+def _box(step, kind, both_limits=False):
     lines = [(t, NAME_SIZE, True) for t in wrap(step["name"], NAME_SIZE, MAX_NAME_EM)]
     if step.get("handler"):
         lines += [(t, SMALL_SIZE, False) for t in wrap(step["handler"], SMALL_SIZE, MAX_NAME_EM + 2)]
     time_limit = step.get("time_limit") or _("未设时限")
-    if step.get("promised_time_limit"):
-        # Both limits: the statutory one, which the total adds up, and the bureau's promise.
+    if both_limits:
+        # A flow with promises names each limit: the statutory one, which the total adds up,
+        # and the bureau's promise where the step has one.
         lines.append((_("法定：%(t)s") % {"t": time_limit}, SMALL_SIZE, False))
-        lines.append((_("承诺：%(t)s") % {"t": step["promised_time_limit"]}, SMALL_SIZE, False))
+        if step.get("promised_time_limit"):
+            lines.append((_("承诺：%(t)s") % {"t": step["promised_time_limit"]}, SMALL_SIZE, False))
     else:
         lines.append((_("时限：%(t)s") % {"t": time_limit}, SMALL_SIZE, False))
     width = max(MIN_WIDTH, max(text_width(t, s) for t, s, _b in lines) + 2 * PAD_X)
@@ -159,9 +161,10 @@ def render_flow_svg(data, styles=None, title=""):
     incoming = {e["target"] for e in data["edges"]}
     outgoing = {e["source"] for e in data["edges"]}
     boxes = {}
+    both_limits = any(s.get("promised_time_limit") for s in steps)
     for s in steps:
         kind = "start" if s["id"] not in incoming else "end" if s["id"] not in outgoing else "step"
-        boxes[s["id"]] = _box(s, kind)
+        boxes[s["id"]] = _box(s, kind, both_limits)
     ids = set(boxes)
     edges = [e for e in data["edges"] if e["source"] in ids and e["target"] in ids]
     layout = _layout(_dot_source(boxes, edges))

@@ -11,7 +11,7 @@ from collections import defaultdict, deque
 
 from django.utils.translation import gettext as _
 
-from .limits import limit_warnings
+from .limits import promise_cap, promise_too_long
 
 
 def _graph(data):
@@ -81,8 +81,11 @@ def flow_checks(data):
 
 
 def _step_limit_warnings(step):
-    return [_("环节“%(step)s”：%(advice)s") % {"step": step["name"], "advice": w}
-            for w in limit_warnings(statutory=step.get("days"), promised=step.get("promised_days"))]
+    statutory, promised = step.get("days"), step.get("promised_days")
+    if not promise_too_long(statutory=statutory, promised=promised):
+        return []
+    return [_("“%(step)s”承诺 %(p)d 日，宜不超过 %(max)d 个工作日（法定 %(s)d 日）。") % {
+        "step": step["name"], "p": promised, "max": promise_cap(statutory), "s": statutory}]
 
 
 def flow_problems(data):

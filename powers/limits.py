@@ -22,11 +22,20 @@ def limit_errors(*, statutory, promised):
     return []
 
 
+def promise_cap(statutory):
+    """The longest promise that cuts ``statutory`` by at least a third; ``None`` when there is
+    no statutory limit or it is one day (which cannot be cut by a third of a day)."""
+    return statutory * 2 // 3 if statutory is not None and statutory >= 2 else None
+
+
+def promise_too_long(*, statutory, promised):
+    cap = promise_cap(statutory)
+    return cap is not None and promised is not None and cap < promised <= statutory
+
+
 def limit_warnings(*, statutory, promised):
     """Advice on a possible pair: the promise should cut the statutory limit by at least a third."""
-    if statutory is None or promised is None or promised > statutory or statutory < 2:
-        return []  # a one-day limit cannot be cut by a third of a day
-    if promised * 3 > statutory * 2:
+    if promise_too_long(statutory=statutory, promised=promised):
         return [_("承诺时限（%(p)d 个工作日）宜比法定时限（%(s)d 个工作日）至少缩短三分之一，即不超过 %(max)d 个工作日。") % {
-            "p": promised, "s": statutory, "max": statutory * 2 // 3}]
+            "p": promised, "s": statutory, "max": promise_cap(statutory)}]
     return []

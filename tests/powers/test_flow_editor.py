@@ -126,7 +126,7 @@ def test_a_step_promise_beyond_its_statutory_limit_is_refused(people, power_a, c
 def test_a_step_promise_not_a_third_shorter_is_advice_in_the_checklist(people, power_a, client_for):
     response = add_step(client_for(people.staff_a), power_a, name="送达", time_limit_days="3", promised_days="3")
     assert power_a.steps.filter(name="送达").exists()
-    assert "环节“送达”：承诺时限" in response.content.decode()
+    assert "“送达”承诺 3 日，宜不超过 2 个工作日" in response.content.decode()
 
 
 @pytest.mark.parametrize("name", OPERATIONS)

@@ -3039,3 +3039,43 @@ POWERS = [
         "flow": 'xm_project',
     },
 ]
+
+# The catalogue columns (实施主体 … 备注) of a few powers, by code; the others leave them blank.
+_CF_DUTIES = ('1. 立案责任：对发现的违法线索及时审查，决定是否立案。\n2. 调查取证责任：两名以上执法人员全面、客观、公正地调查取证。\n'
+              '3. 审理责任：法制科审核案件事实、证据、程序和法律适用。\n4. 告知责任：作出决定前告知当事人拟处罚的事实、理由、依据及其权利。\n'
+              '5. 决定责任：依法作出处罚决定，重大案件集体讨论。\n6. 送达责任：依法送达处罚决定书。\n7. 执行责任：监督当事人履行，依法强制执行。')
+_CF_ACCOUNTABILITY = ('对符合立案条件的不予立案，或对不符合条件的违法立案的；未经调查取证或取证不全即作出处罚的；'
+                      '违反法定程序、超越法定权限或滥用自由裁量权的；在案件办理中索取、收受他人财物或谋取其他利益的。')
+CATALOGUE = {
+    code: {
+        "legal_body": 'XX市城市管理综合行政执法局', "handling_body": handling, "duties": _CF_DUTIES,
+        "accountability": _CF_ACCOUNTABILITY, "statutory_days": 90, "promised_days": 60, "charges_fee": False,
+        "supervision_phone": '12319；局纪检监察组 0000-12345678', "remarks": '重大案件须经局案件审理委员会集体讨论决定。',
+    }
+    for code, handling in (('CF-GH-001', '规划执法大队'), ('CF-GH-002', '规划执法大队'), ('CF-ZT-001', '渣土管理大队'))
+} | {
+    'XK-SP-001': {
+        "legal_body": 'XX市城市管理综合行政执法局', "handling_body": '行政审批科（政务服务中心窗口）',
+        "duties": '1. 受理责任：公示申请条件和材料，一次性告知补正。\n2. 审查责任：审查申请材料，必要时现场勘查。\n'
+                  '3. 决定责任：作出许可或不予许可决定并说明理由。\n4. 送达责任：制发许可证件并送达。\n5. 事后监管责任：对设置情况开展监督检查。',
+        "accountability": '对符合条件的申请不予受理、不予许可或不在法定期限内作出决定的；对不符合条件的申请准予许可的；'
+                          '擅自收费或不按标准收费的；索取或收受他人财物的。',
+        "statutory_days": 20, "promised_days": 10, "charges_fee": False,
+        "supervision_phone": '12319；政务服务中心投诉电话 0000-12345679', "remarks": '',
+    },
+}
+
+# The promised limit and the party's rights of some steps, by flow and step key.
+STEP_DETAILS = {
+    'cf_general': {
+        'dc': {"promised_days": 20, "party_rights": '有权要求执法人员出示执法证件；有权申请回避；对询问笔录有权核对、补正。'},
+        'gz': {"party_rights": '陈述权、申辩权；符合条件的有权要求听证。'},
+        'tz': {"promised_days": 10, "party_rights": '有权委托一至二名代理人参加听证，有权质证、申辩和最后陈述。'},
+        'jd': {"promised_days": 6, "party_rights": '有权申请行政复议或提起行政诉讼。'},
+    },
+    'xk_general': {
+        'sl': {"promised_days": 2, "party_rights": '有权要求一次性告知需补正的全部材料。'},
+        'sc': {"promised_days": 5},
+        'jd': {"promised_days": 2, "party_rights": '不予许可的，有权要求说明理由，并申请行政复议或提起行政诉讼。'},
+    },
+}

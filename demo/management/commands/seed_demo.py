@@ -133,7 +133,7 @@ class Command(BaseCommand):
             data = {
                 "code": row["code"], "category": row["category"], "name": row["name"],
                 "sub_item": row.get("sub_item", ""), "content": row["content"], "unit": unit,
-                "has_discretion": row["has_discretion"],
+                "has_discretion": row["has_discretion"], **power_data.CATALOGUE.get(row["code"], {}),
                 # Fall back to the unit head's post where the data names posts of another unit.
                 "posts": list(Post.objects.filter(unit=unit, name__in=row["posts"]))
                 or ([head.post] if head.post else []),
@@ -141,7 +141,7 @@ class Command(BaseCommand):
             bases = [{"law_name": b["law"], "article": b["article"], "text": b["text"]} for b in row["legal_bases"]]
             with transaction.atomic():
                 power = power_create(actor=staff, data=data, legal_bases=bases)
-                self.draw_flow(power, power_data.FLOWS[row["flow"]], staff)
+                self.draw_flow(power, row["flow"], staff)
                 target = STATE_CYCLE[index % len(STATE_CYCLE)]
                 self.walk(power, Status.PUBLISHED if target == "revised" else target, self.actors(unit, users), index)
                 if target == "revised":
@@ -149,7 +149,8 @@ class Command(BaseCommand):
             created += 1
         return created
 
-    def draw_flow(self, power, flow, actor):
+    def draw_flow(self, power, flow_key, actor):
+        flow = power_data.FLOWS[flow_key]
         unit = power.unit
         posts = {p.name: p for p in unit.posts.all()}
         units = {u.short_name: u for u in Unit.objects.all()} | {u.name: u for u in Unit.objects.all()}
@@ -160,6 +161,7 @@ class Command(BaseCommand):
                 "key": s["key"], "name": s["name"], "conditions": s["conditions"], "procedure": s["procedure"],
                 "immediate": s["days"] is None, "time_limit_days": s["days"], "supervision": s["supervision"],
                 "handler_unit": None, "handler_post": None, "handler_text": "",
+                **power_data.STEP_DETAILS.get(flow_key, {}).get(s["key"], {}),
             }
             if handler in posts:
                 row.update(handler_unit=unit, handler_post=posts[handler])

@@ -2,7 +2,7 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from org.inputs import GuardedForm, GuardedModelForm
+from org.inputs import MAX_FORMSET_ROWS, GuardedForm, GuardedModelForm
 from org.models import Unit, User
 from org.scoping import subtree_q
 
@@ -44,6 +44,7 @@ class MeasureForm(GuardedModelForm):
 
 MeasureFormSet = inlineformset_factory(
     ControlPlan, Measure, form=MeasureForm, extra=0, can_delete=True, min_num=1, validate_min=True,
+    max_num=MAX_FORMSET_ROWS, absolute_max=MAX_FORMSET_ROWS, validate_max=True,
 )
 
 

@@ -29,6 +29,9 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _CONTROL_IN_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 
 SEARCH_TERM_MAX = 100
+# Rows of an inline formset (legal bases, measures): a forged TOTAL_FORMS would otherwise make
+# one request build and render Django's default cap of 2,000 rows.
+MAX_FORMSET_ROWS = 50
 
 
 def parse_int(value, *, min_value=1, max_value=BIGINT_MAX):

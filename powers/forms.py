@@ -3,7 +3,7 @@ from django.core.validators import MinValueValidator
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from org.inputs import GuardedForm, GuardedModelForm
+from org.inputs import MAX_FORMSET_ROWS, GuardedForm, GuardedModelForm
 from org.models import Post, Unit
 from org.scoping import bureau_unit_ids, editable_unit_ids
 
@@ -86,7 +86,7 @@ class LegalBasisForm(GuardedModelForm):
 
 LegalBasisFormSet = inlineformset_factory(
     PowerItem, LegalBasis, form=LegalBasisForm, extra=0, can_delete=True,
-    min_num=1, validate_min=True,
+    min_num=1, validate_min=True, max_num=MAX_FORMSET_ROWS, absolute_max=MAX_FORMSET_ROWS, validate_max=True,
 )
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .middleware import not_found
 
 app_name = "public"
 urlpatterns = [
@@ -12,4 +13,5 @@ urlpatterns = [
     path("opinion/<str:kind>/<str:code>/", views.OpinionView.as_view(), name="opinion"),
     path("archive/", views.ArchiveView.as_view(), name="archive"),
     path("language/<str:code>/", views.LanguageView.as_view(), name="language"),
+    path("<path:rest>", not_found),  # last: any other address is the public site's 404
 ]

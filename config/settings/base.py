@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "public.middleware.PublicNotFoundMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [

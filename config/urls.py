@@ -7,7 +7,7 @@ from django.urls import include, path
 from org.forms import AdminLoginForm, LoginForm
 from review.views import home
 
-from .views import healthz
+from .views import favicon, healthz
 
 admin.site.site_header = "廉政风险防控系统 · 管理后台"
 admin.site.site_title = "廉政风险防控系统"
@@ -16,6 +16,7 @@ admin.site.login_form = AdminLoginForm
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

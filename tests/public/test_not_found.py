@@ -14,3 +14,10 @@ def test_missing_public_pages_use_the_public_404(db, client, path, debug):
     assert response.status_code == 404
     assert "找不到该页面" in html and 'class="public"' in html
     assert "URLconf" not in html and reverse("login") not in html
+
+
+def test_every_page_has_the_favicon(db, client):
+    for url in ("/public/", reverse("login")):
+        assert 'rel="icon" href="/static/img/favicon.svg"' in client.get(url).content.decode()
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("img/favicon.svg")

@@ -21,8 +21,9 @@ class UnitAdmin(SimpleHistoryAdmin):
 
 @admin.register(Post)
 class PostAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "unit", "tier")
-    list_filter = ("tier", "unit")
+    list_display = ("name", "unit", "tier", "is_key")
+    list_editable = ("is_key",)
+    list_filter = ("tier", "is_key", "unit")
     search_fields = ("name", "unit__name")
 
 

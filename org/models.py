@@ -61,12 +61,18 @@ class Unit(models.Model):
 
 
 class Post(models.Model):
-    """A post (岗位) in a unit, with its tier: leadership, middle management or other key post."""
+    """A post (岗位) in a unit, with its tier: leadership, middle management or other key post.
+
+    ``is_key`` marks the work plan's 关键岗位: a post holding 业务处置权 and 自由裁量权, whose
+    risks the office watches first. The office (or an administrator) marks it.
+    """
 
     unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="posts")
     name = models.CharField(_("岗位名称"), max_length=60)
     tier = models.CharField(_("岗位层次"), max_length=20, choices=PostTier.choices)
     duties = models.TextField(_("岗位职责"), blank=True)
+    is_key = models.BooleanField(_("关键岗位"), default=False, db_index=True,
+                                 help_text=_("掌握业务处置权和自由裁量权的岗位。"))
     history = HistoricalRecords()
 
     class Meta:

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from powers.choices import INTERNAL_CATEGORIES, PowerCategory
+
 
 class FindingLevel(models.TextChoices):
     POST = "post", _("岗位")
@@ -31,6 +33,32 @@ class RiskLevel(models.IntegerChoices):
 
 # Badge colour and the hex used on flowchart markers, per level.
 LEVEL_COLOURS = {1: ("danger", "#dc3545"), 2: ("warning", "#f0ad4e"), 3: ("info", "#3b82c4")}
+
+
+class KeyArea(models.TextChoices):
+    """The work plan's 重点领域 (§三(二)4), where control measures matter most."""
+
+    NONE = "", _("（非重点领域）")
+    APPROVAL = "approval", _("行政审批")
+    PENALTY = "penalty", _("行政处罚")
+    INVESTMENT = "investment", _("政府投资项目")
+    PUBLIC_RESOURCE = "public_resource", _("公共资源交易")
+    SPECIAL_FUNDS = "special_funds", _("专项资金管理使用")
+
+
+# What a power's category suggests when a risk point is registered on it. The work plan's 一级
+# names the important powers (行政许可、行政处罚、项目审批、人事、财务、物资采购): directly
+# exercising one is importance 3 (高); every other power is still a power (2, 中); a risk on no
+# power gets no suggestion. The mapping lives here, not in powers: powers do not know risks.
+IMPORTANT_CATEGORIES = frozenset({PowerCategory.LICENSING, PowerCategory.PENALTY, *INTERNAL_CATEGORIES})
+CATEGORY_IMPORTANCE = {category: 3 if category in IMPORTANT_CATEGORIES else 2 for category in PowerCategory.values}
+CATEGORY_KEY_AREA = {
+    PowerCategory.LICENSING: KeyArea.APPROVAL,
+    PowerCategory.PENALTY: KeyArea.PENALTY,
+    PowerCategory.PROJECT: KeyArea.INVESTMENT,
+    PowerCategory.PROCUREMENT: KeyArea.PUBLIC_RESOURCE,
+    PowerCategory.FINANCE: KeyArea.SPECIAL_FUNDS,
+}
 
 
 class CarryDecision(models.TextChoices):

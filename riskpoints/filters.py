@@ -8,8 +8,11 @@ from org.scoping import visible_unit_ids
 from review.choices import Status
 from review.filters import ListFilterSet
 
-from .choices import CarryDecision, RiskKind, RiskLevel
+from .choices import CarryDecision, KeyArea, RiskKind, RiskLevel
 from .models import RiskPoint, Round
+
+
+ANY_KEY_AREA = "any"
 
 
 class RiskPointFilter(ListFilterSet):
@@ -24,6 +27,10 @@ class RiskPointFilter(ListFilterSet):
     power = django_filters.CharFilter(label=_("职权编码"), field_name="power__code", lookup_expr="iexact")
     step = django_filters.NumberFilter(label=_("流程环节"), field_name="step_id", widget=django_filters.widgets.forms.HiddenInput)
     carry = django_filters.ChoiceFilter(label=_("与上年相比"), field_name="carry_decision", choices=CarryDecision.choices)
+    key_post = django_filters.BooleanFilter(label=_("关键岗位"), field_name="post__is_key")
+    key_area = django_filters.ChoiceFilter(
+        label=_("重点领域"), method="in_key_area",
+        choices=[(ANY_KEY_AREA, _("任一重点领域")), *((v, l) for v, l in KeyArea.choices if v)])
     ordering = django_filters.OrderingFilter(
         label=_("排序"),
         fields=(("code", "code"), ("level", "level"), ("unit__order", "unit"), ("status", "status"), ("updated_at", "updated")),
@@ -46,6 +53,11 @@ class RiskPointFilter(ListFilterSet):
         self.filters["round"].queryset = Round.objects.filter(bureau=bureau)
         self.filters["unit"].queryset = Unit.objects.filter(pk__in=visible)
         self.filters["post"].queryset = Post.objects.filter(unit__in=visible).select_related("unit")
+
+    def in_key_area(self, queryset, name, value):
+        if value == ANY_KEY_AREA:
+            return queryset.exclude(key_area="")
+        return queryset.filter(key_area=value)
 
     def search(self, queryset, name, value):
         value = value.strip()

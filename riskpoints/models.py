@@ -18,25 +18,37 @@ from powers.models import FlowStep, PowerItem
 from review.models import Reviewable
 
 from .choices import (
-    FACTOR_NAMES, LEVEL_COLOURS, CarryDecision, FindingLevel, FoundBy, ImportState, RiskKind, RiskLevel,
+    FACTOR_NAMES, GRADES, LEVEL_COLOURS, CarryDecision, FindingLevel, FoundBy, ImportState, KeyArea, RiskKind,
+    RiskLevel,
 )
 
 
 class AssessmentRubric(models.Model):
     """How the four factors suggest a level, per bureau; the office may change it.
 
-    Each factor is graded 1 (low) to 3 (high). The suggestion is 一级 when the sum reaches
-    ``first_min_score`` (or, with ``first_if_important_and_harmful``, when both importance and
-    harm are high), 二级 when it reaches ``second_min_score``, and 三级 otherwise.
+    Written from the work plan's criteria (§三(二)2). Each factor is graded 1 (low) to 3 (high).
+    The importance of the power gates the level: 一级 only for risks of directly exercising the
+    important powers (行政许可、行政处罚、项目审批、人事、财务、物资采购), 二级 at most for part of
+    them, and a post with basically no such power stays 三级. Within the gate, the probability
+    *or* the harm raises the level: 一级 when either is high (机率高 or 严重后果), 二级 when either
+    is at least 较高 / 较严重. A large discretion (自由裁量空间“大”) lifts a risk that would be
+    三级 to 二级 when its power passes the 二级 gate, and never makes a risk 一级: the plan's
+    一级 names 机率高 or 严重后果 as its condition.
     """
 
     bureau = models.OneToOneField(Unit, verbose_name=_("局"), on_delete=models.CASCADE, related_name="rubric")
-    first_min_score = models.PositiveSmallIntegerField(
-        _("一级：四项合计不低于"), default=10, validators=[MinValueValidator(4), MaxValueValidator(12)])
-    second_min_score = models.PositiveSmallIntegerField(
-        _("二级：四项合计不低于"), default=7, validators=[MinValueValidator(4), MaxValueValidator(12)])
-    first_if_important_and_harmful = models.BooleanField(
-        _("权力重要程度和危害程度均为“高”时直接定为一级"), default=True)
+    first_importance = models.PositiveSmallIntegerField(
+        _("一级：权力重要程度不低于"), choices=GRADES, default=3, validators=[MinValueValidator(1), MaxValueValidator(3)])
+    first_exposure = models.PositiveSmallIntegerField(
+        _("一级：发生概率或危害程度（任一项）不低于"), choices=GRADES, default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(3)])
+    second_importance = models.PositiveSmallIntegerField(
+        _("二级：权力重要程度不低于"), choices=GRADES, default=2, validators=[MinValueValidator(1), MaxValueValidator(3)])
+    second_exposure = models.PositiveSmallIntegerField(
+        _("二级：发生概率或危害程度（任一项）不低于"), choices=GRADES, default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(3)])
+    discretion_raises = models.BooleanField(
+        _("自由裁量空间为“大”时，达到二级权力重要程度的风险至少定为二级"), default=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -47,10 +59,11 @@ class AssessmentRubric(models.Model):
         return f"{self.bureau} · {self._meta.verbose_name}"
 
     def suggest(self, importance, discretion, probability, harm):
-        score = importance + discretion + probability + harm
-        if score >= self.first_min_score or (self.first_if_important_and_harmful and importance == 3 and harm == 3):
+        exposure = max(probability, harm)
+        if importance >= self.first_importance and exposure >= self.first_exposure:
             return RiskLevel.FIRST
-        if score >= self.second_min_score:
+        if importance >= self.second_importance and (
+                exposure >= self.second_exposure or (self.discretion_raises and discretion == 3)):
             return RiskLevel.SECOND
         return RiskLevel.THIRD
 
@@ -87,6 +100,8 @@ class RiskPoint(Reviewable):
     finding_level = models.CharField(_("查找层面"), max_length=20, choices=FindingLevel.choices, default=FindingLevel.POST)
     kind = models.CharField(_("风险类型"), max_length=20, choices=RiskKind.choices)
     found_by = models.CharField(_("查找方式"), max_length=20, choices=FoundBy.choices, default=FoundBy.SELF)
+    key_area = models.CharField(_("重点领域"), max_length=20, choices=KeyArea.choices, blank=True, default="",
+                                help_text=_("工作方案列出的重点领域；按所选职权的类别建议，可修改。"))
     title = models.CharField(_("风险点"), max_length=100)
     description = models.TextField(_("风险表现形式"))
     importance = models.PositiveSmallIntegerField(_("权力重要程度"), validators=[MinValueValidator(1), MaxValueValidator(3)])
@@ -142,6 +157,7 @@ class RiskPoint(Reviewable):
             "step": {"id": self.step_id, "name": self.step.name} if self.step_id else None,
             "finding_level": str(self.get_finding_level_display()), "kind": str(self.get_kind_display()),
             "found_by": str(self.get_found_by_display()), "factors": self.factors,
+            "key_area": str(self.get_key_area_display()) if self.key_area else "",
             "suggested_level": self.suggested_level, "level": self.level,
             "level_label": str(self.get_level_display()), "level_reason": self.level_reason,
         }

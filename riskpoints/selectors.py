@@ -29,8 +29,13 @@ def register_for(user):
 
 
 def level_counts(queryset):
-    """{level: count} of a (filtered) register, in one query."""
-    return queryset.aggregate(**{f"l{lvl}": Count("pk", filter=Q(level=lvl)) for lvl in (1, 2, 3)})
+    """Counts of a (filtered) register by level (``l1``..``l3``), on 关键岗位 (``key_post``) and
+    in the 重点领域 (``key_area``), in one query."""
+    return queryset.aggregate(
+        **{f"l{lvl}": Count("pk", filter=Q(level=lvl)) for lvl in (1, 2, 3)},
+        key_post=Count("pk", filter=Q(post__is_key=True)),
+        key_area=Count("pk", filter=~Q(key_area="")),
+    )
 
 
 def flow_step_styles(power, user):

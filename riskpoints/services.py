@@ -11,12 +11,28 @@ from review.models import ReviewRecord
 from review.services import WorkflowError, review_begin_edit, review_create, review_finish_edit
 from review.workflow import EDITOR, OFFICE
 
-from .choices import CarryDecision, RiskKind, RiskLevel
+from .choices import CATEGORY_IMPORTANCE, CATEGORY_KEY_AREA, CarryDecision, RiskKind, RiskLevel
 from .models import AssessmentRubric, RiskCodeCounter, RiskPoint, Round
 from .selectors import open_round
 
 RISK_FIELDS = ("unit", "post", "power", "step", "finding_level", "kind", "found_by", "title", "description",
-               "importance", "discretion", "probability", "harm", "level", "level_reason")
+               "importance", "discretion", "probability", "harm", "level", "level_reason", "key_area")
+
+
+def risk_suggest_from_power(power):
+    """What a power's category suggests for a risk point on it: the importance factor (the
+    plan's important powers are 高) and the 重点领域. Empty for no power."""
+    if power is None:
+        return {"importance": None, "key_area": ""}
+    return {"importance": CATEGORY_IMPORTANCE.get(power.category), "key_area": CATEGORY_KEY_AREA.get(power.category, "")}
+
+
+def _with_key_area(data):
+    """A registration that does not say its 重点领域 (an import, a script) takes the one its
+    power's category suggests."""
+    if "key_area" in data:
+        return {**data, "key_area": data["key_area"] or ""}
+    return {**data, "key_area": risk_suggest_from_power(data.get("power"))["key_area"]}
 
 
 def rubric_for(bureau):
@@ -124,6 +140,7 @@ def _highest_number(round_, unit):
 def risk_create(*, actor, data, round_=None):
     """Register a risk point as a draft in the open round of the unit's bureau."""
     suggested = risk_check(data=data)
+    data = _with_key_area(data)
     with transaction.atomic():
         round_ = round_ or registration_round(data["unit"].bureau)
         Round.objects.select_for_update().get(pk=round_.pk)  # serialises code numbering
@@ -152,7 +169,7 @@ def risk_create_many(*, actor, round_, rows):
             count = sum(1 for data in rows if data["unit"].pk == unit.pk)
             codes[unit.pk] = iter(risk_codes_reserve(round_=round_, unit=unit, count=count))
         risks = []
-        for data in rows:
+        for data in map(_with_key_area, rows):
             risk = RiskPoint(round=round_, created_by=actor, suggested_level=risk_check(data=data, rubric=rubric),
                              code=next(codes[data["unit"].pk]), status=Status.DRAFT,
                              **{f: data.get(f) for f in RISK_FIELDS})
@@ -177,7 +194,10 @@ def risk_update(*, risk, actor, lock_version, data):
     with transaction.atomic():
         locked = review_begin_edit(item=risk, actor=actor, lock_version=lock_version)
         for field in RISK_FIELDS:
-            setattr(locked, field, data.get(field))
+            if field != "key_area":
+                setattr(locked, field, data.get(field))
+            elif field in data:  # an edit that does not mention the area keeps it
+                locked.key_area = data[field] or ""
         locked.level_reason = locked.level_reason or ""
         locked.suggested_level = suggested
         if locked.carry_decision == CarryDecision.PENDING:

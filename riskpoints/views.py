@@ -7,9 +7,11 @@ from django.views import View
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from org.inputs import parse_int
+from org.choices import Role
+from org.inputs import parse_int, search_term
 from org.models import Post, Unit
 from org.scoping import visible_unit_ids
+from org.services import post_mark_key
 from review.services import WorkflowError
 from review.history import display_value
 from review.views import HistoryView, TransitionView, editable_or_new, review_context
@@ -93,9 +95,7 @@ class RiskEditView(View):
         return editable_or_new(request, RiskPoint, pk)
 
     def render_form(self, request, risk, form):
-        bureau = request.user.unit.bureau if request.user.unit_id else None
-        rubric = rubric_for(bureau) if bureau else AssessmentRubric()
-        return render(request, self.template_name, {"object": risk if risk.pk else None, "form": form, "rubric": rubric})
+        return render(request, self.template_name, {"object": risk if risk.pk else None, "form": form})
 
     def get(self, request, pk=None):
         risk = self.get_risk(request, pk)
@@ -119,6 +119,50 @@ class RiskEditView(View):
             return self.render_form(request, risk, form)
         messages.success(request, _("已保存：%(risk)s（%(level)s）") % {"risk": risk, "level": risk.get_level_display()})
         return redirect(risk)
+
+
+def _user_rubric(user):
+    bureau = user.unit.bureau if user.unit_id else None
+    return rubric_for(bureau) if bureau else AssessmentRubric()
+
+
+class SuggestionView(View):
+    """The level the bureau's rubric suggests for four grades, as the form's fragment (htmx):
+    the page asks here instead of repeating the rule in JavaScript."""
+
+    def get(self, request):
+        factors = [parse_int(request.GET.get(name), max_value=3) for name in FACTORS]
+        level = _user_rubric(request.user).suggest(*factors) if None not in factors else None
+        return render(request, "riskpoints/_suggestion.html", {"level": level})
+
+
+class PowerOptionsView(View):
+    """The risk form's power drop-down for a search term (htmx), from the same form."""
+
+    def get(self, request):
+        form = RiskPointForm(user=request.user, initial={"power": parse_int(request.GET.get("power"))},
+                             power_search=search_term(request.GET.get("power_q")))
+        return render(request, "riskpoints/_power_field.html", {"form": form})
+
+
+class PowerStepsView(View):
+    """The chosen power's steps and what its category suggests (htmx), from the same form."""
+
+    def get(self, request):
+        form = RiskPointForm(user=request.user, initial={"power": parse_int(request.GET.get("power"))})
+        return render(request, "riskpoints/_step_field.html", {"form": form})
+
+
+class PostKeyView(View):
+    """The office marks a post as a 关键岗位 or takes the mark off."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, post_id):
+        post = get_object_or_404(Post.objects.filter(unit__in=visible_unit_ids(request.user)), pk=post_id)
+        post_mark_key(post=post, actor=request.user, is_key=request.POST.get("is_key") == "1")
+        messages.success(request, _("已标为关键岗位。") if post.is_key else _("已取消关键岗位标记。"))
+        return redirect("riskpoints:post_register", post.pk)
 
 
 class RiskCarryView(View):
@@ -194,6 +238,7 @@ class PostRegisterView(View):
         rows, round_ = _table_rows(request.user, post=post)
         return render(request, "riskpoints/post_register.html", {
             "post": post, "round": round_, "risks": rows, "holders": post.holders.filter(is_active=True),
+            "may_mark_key": request.user.has_role(Role.OFFICE, Role.ADMIN),
         })
 
 

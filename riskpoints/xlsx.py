@@ -75,7 +75,7 @@ COLUMNS = [
     ("等级调整理由", "level_reason", False, "确定等级与建议等级不同时必填"),
 ]
 HEADERS = [c[0] for c in COLUMNS]
-EXPORT_EXTRA = ["登记编号", "年度", "建议等级", "状态", "防控措施", "责任人"]
+EXPORT_EXTRA = ["登记编号", "年度", "建议等级", "状态", "防控措施", "责任人", "关键岗位", "重点领域"]
 
 
 # --- Normalising what people type -------------------------------------------------------
@@ -521,6 +521,7 @@ class ExportView(View):
                 r.get_level_display(), r.level_reason, r.code, r.round.year, RiskLevel(r.suggested_level).label,
                 r.get_status_display(), "\n".join(f"{i}. {m.content}" for i, m in enumerate(measures, 1)),
                 "、".join(dict.fromkeys(m.responsible.display_name for m in measures)),
+                "是" if r.post and r.post.is_key else "", r.get_key_area_display() if r.key_area else "",
             ])
         wb = _workbook(HEADERS + EXPORT_EXTRA, rows, {"风险表现形式": 40, "防控措施": 50, "风险点": 20})
         return _xlsx_response(wb, f"risk-register-{timezone.localdate():%Y%m%d}.xlsx")

@@ -290,7 +290,7 @@ RISKS = [
         'found_by': 'public',
         'title': '协管员面试打人情分',
         'description': '面试考官全部由本局人员担任，对托关系的考生打高分，面试成绩与笔试成绩明显倒挂。',
-        'factors': [3, 3, 2, 2],  # 重要程度, 裁量空间, 发生概率, 危害程度
+        'factors': [3, 3, 3, 2],  # 重要程度, 裁量空间, 发生概率, 危害程度
         'level': 1, 'level_reason': '',
         'measures': [
             {'kind': 'process', 'content': '面试考官从人社部门专家库随机抽取，考生抽签确定面试顺序，考官当天报到',
@@ -466,7 +466,7 @@ RISKS = [
         'found_by': 'self',
         'title': '催告文书送达不规范',
         'description': '催告书未依法送达或送达地址不实，导致后续加处罚款因程序违法被撤销。',
-        'factors': [2, 1, 2, 1],  # 重要程度, 裁量空间, 发生概率, 危害程度
+        'factors': [2, 1, 1, 1],  # 重要程度, 裁量空间, 发生概率, 危害程度
         'level': 3, 'level_reason': '',
         'measures': [
             {'kind': 'process', 'content': '催告书统一通过EMS邮寄送达并留存回执，无法送达的依法公告送达',
@@ -810,7 +810,7 @@ RISKS = [
         'found_by': 'self',
         'title': '无指标先行支付',
         'description': '对未列入预算或采购计划的支出先行支付，事后再补办指标。',
-        'factors': [2, 1, 1, 2],  # 重要程度, 裁量空间, 发生概率, 危害程度
+        'factors': [2, 1, 1, 1],  # 重要程度, 裁量空间, 发生概率, 危害程度
         'level': 3, 'level_reason': '',
         'measures': [
             {'kind': 'process', 'content': '国库支付系统设置“无指标不支付”刚性控制，补办指标须说明原因',
@@ -1422,7 +1422,7 @@ RISKS = [
         'found_by': 'mutual',
         'title': '扬尘罚款长期按下限',
         'description': '对建筑企业扬尘违法长期按法定幅度下限处罚，多次违法仍按初次处理。',
-        'factors': [3, 3, 2, 2],  # 重要程度, 裁量空间, 发生概率, 危害程度
+        'factors': [3, 3, 3, 2],  # 重要程度, 裁量空间, 发生概率, 危害程度
         'level': 1, 'level_reason': '',
         'measures': [
             {'kind': 'control', 'content': '系统自动调取当事人近一年违法记录确定裁量档次',
@@ -2151,7 +2151,7 @@ RISKS = [
         'found_by': 'mutual',
         'title': '拆除广告对象挑拣',
         'description': '拆除违法广告时避开关系公司，或拆除后默许其原地重建。',
-        'factors': [3, 3, 2, 2],  # 重要程度, 裁量空间, 发生概率, 危害程度
+        'factors': [3, 3, 3, 2],  # 重要程度, 裁量空间, 发生概率, 危害程度
         'level': 1, 'level_reason': '',
         'measures': [
             {'kind': 'process', 'content': '拆除计划按违法设置时间统一排序，报局务会研究',
@@ -2437,7 +2437,7 @@ RISKS = [
         'found_by': 'self',
         'title': '随意作废上报案件',
         'description': '把涉及特定商户的问题以“重复上报”“不属实”为由作废。',
-        'factors': [1, 2, 2, 2],  # 重要程度, 裁量空间, 发生概率, 危害程度
+        'factors': [2, 2, 2, 2],  # 重要程度, 裁量空间, 发生概率, 危害程度
         'level': 2, 'level_reason': '',
         'measures': [
             {'kind': 'control', 'content': '作废须填写理由并经中心主任审核，作废率超过5%的受理员专项核查',
@@ -2936,7 +2936,7 @@ RISKS = [
         'found_by': 'mutual',
         'title': '工地案件人情裁量',
         'description': '对熟悉的施工单位报批从轻处罚，同类违法罚款差距悬殊。',
-        'factors': [3, 3, 2, 2],  # 重要程度, 裁量空间, 发生概率, 危害程度
+        'factors': [3, 3, 3, 2],  # 重要程度, 裁量空间, 发生概率, 危害程度
         'level': 1, 'level_reason': '',
         'measures': [
             {'kind': 'control', 'content': '系统按违法情节锁定裁量区间，偏离中间值的须书面说明理由',
@@ -3129,7 +3129,7 @@ RISKS = [
         'found_by': 'public',
         'title': '只查小广告放过喷涂',
         'description': '对个人涂写从严处罚，对培训机构成片喷涂广告电话收取好处后放过。',
-        'factors': [1, 2, 2, 2],  # 重要程度, 裁量空间, 发生概率, 危害程度
+        'factors': [2, 2, 2, 2],  # 重要程度, 裁量空间, 发生概率, 危害程度
         'level': 2, 'level_reason': '',
         'measures': [
             {'kind': 'control', 'content': '喷涂广告电话实行号码溯源，每条线索登记处理结果',

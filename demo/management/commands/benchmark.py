@@ -27,7 +27,7 @@ from powers.models import FlowEdge, FlowStep, PowerItem, flow_data
 from public.exposure import public_power, public_risk
 from public.models import Publication, PublicationEntry
 from review.choices import Status
-from riskpoints.models import RiskPoint
+from riskpoints.models import AssessmentRubric, RiskPoint
 
 WORDS = "受理 审查 决定 送达 执行 立案 调查 取证 审核 告知 听证 处罚 罚款 违建 渣土 广告 占道 扣押 拆除 采购 报销 招聘".split()
 
@@ -71,10 +71,11 @@ class Command(BaseCommand):
         ], batch_size=2000)
         round_ = round_open(actor=office, year=timezone.localdate().year)[0]
         batch = []
+        rubric = AssessmentRubric()  # the default rule, as a new bureau has it
         for i in range(n_risks):
             unit_index = i % n_units
             f = [rnd.randint(1, 3) for _ in range(4)]
-            level = 1 if sum(f) >= 10 else 2 if sum(f) >= 7 else 3
+            level = rubric.suggest(*f)
             batch.append(RiskPoint(
                 round=round_, code=f"BR{stamp}-{i:07d}", unit=brigades[unit_index], post=posts[2 * unit_index + (i % 2)],
                 power=power_rows[i % n_powers], kind="process", finding_level="post", found_by="self",

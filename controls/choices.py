@@ -24,7 +24,7 @@ MEASURE_STATE_COLOURS = {
 
 
 class Responsible(models.TextChoices):
-    """Who may be the responsible person of a measure, by the risk's level (分级负责)."""
+    """The old rule's kinds of person (kept for migration 0003, which reads them)."""
 
     BUREAU_LEADER = "bureau_leader", _("局领导")
     UNIT_HEAD = "unit_head", _("单位负责人")
@@ -32,6 +32,26 @@ class Responsible(models.TextChoices):
     ANYONE = "anyone", _("不限")
 
 
-# The work plan's 分级管理、分级负责、责任到人: 一级 a bureau leader, 二级 the unit head,
-# 三级 the post holder. The office may change these per bureau.
-DEFAULT_RESPONSIBLE = {1: Responsible.BUREAU_LEADER, 2: Responsible.UNIT_HEAD, 3: Responsible.POST_HOLDER}
+class Layer(models.TextChoices):
+    """The three layers that answer for a risk point (分级管理、分级负责、责任到人)."""
+
+    DIRECT = "direct", _("直接责任人")
+    DEPARTMENT = "department", _("部门责任人")
+    LEADER = "leader", _("责任领导")
+
+
+# Which layer answers for a risk of each level, by default: 一级 the leader in charge, 二级 the
+# unit head, 三级 the post holder. The office may change these per bureau.
+DEFAULT_ANSWERING = {1: Layer.LEADER, 2: Layer.DEPARTMENT, 3: Layer.DIRECT}
+
+# The plan's field for each layer.
+LAYER_FIELDS = {Layer.DIRECT: "direct_responsible", Layer.DEPARTMENT: "department_responsible",
+                Layer.LEADER: "leader_responsible"}
+
+# Work plan §三(二)4: 岗位职责 risks are met by 分权、示权、控权, 业务流程 risks by 流程优化, and
+# 制度机制 risks by 制度建设. Keyed by ``riskpoints.choices.RiskKind`` values.
+KINDS_FOR_RISK = {
+    "duty": (MeasureKind.SEPARATION, MeasureKind.DISCLOSURE, MeasureKind.CONTROL),
+    "process": (MeasureKind.PROCESS,),
+    "system": (MeasureKind.SYSTEM,),
+}

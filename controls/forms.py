@@ -8,20 +8,46 @@ from org.scoping import subtree_q
 
 from riskpoints.choices import RiskLevel
 
-from .choices import Responsible
+from .choices import KINDS_FOR_RISK, LAYER_FIELDS, Layer, MeasureKind
 from .models import ControlPlan, Measure
 
 
+def person_label(user):
+    return f"{user.display_name}（{user.unit.short_name or user.unit.name}{' · ' + user.title if user.title else ''}）"
+
+
 class ControlPlanForm(GuardedModelForm):
-    """The plan's own fields. ``risk_point`` is unique: a second plan is refused here already."""
+    """The plan's own fields and its three layers. ``risk_point`` is unique: a second plan is
+    refused here already. With ``risk``, each layer lists the people eligible for it first."""
 
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
         model = ControlPlan
-        fields = ["risk_point", "monitoring"]
+        fields = ["risk_point", *LAYER_FIELDS.values(), "monitoring"]
         widgets = {"risk_point": forms.HiddenInput}
         error_messages = {"risk_point": {"unique": _("该风险点已有防控方案：一个风险点只能有一套防控措施。")}}
+
+    def __init__(self, *args, risk=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if risk is None:
+            return
+        from .services import layer_candidates
+
+        for layer, name in LAYER_FIELDS.items():
+            people = list(layer_candidates(layer, risk))
+            field = self.fields[name]
+            field.queryset = layer_candidates(layer, risk)
+            field.widget.attrs.update({"class": "form-select form-select-sm", "aria-describedby": f"id_{name}_help"})
+            field.widget.choices = [("", "---------")] + [
+                (group, [(u.pk, person_label(u)) for u in people if u.eligible == flag])
+                for group, flag in ((_("符合条件"), 1), (_("其他人员（不符合%(layer)s条件）") % {"layer": layer.label}, 0))
+                if any(u.eligible == flag for u in people)
+            ]
+
+    def layers(self):
+        """{Layer: user or None} as chosen."""
+        return {layer: self.cleaned_data.get(name) for layer, name in LAYER_FIELDS.items()}
 
 
 def bureau_people(risk):
@@ -35,11 +61,16 @@ class MeasureForm(GuardedModelForm):
         fields = ["kind", "content", "responsible", "supervisor", "due_date"]
         widgets = {"content": forms.Textarea(attrs={"rows": 2}), "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
-    def __init__(self, *args, people=None, **kwargs):
+    def __init__(self, *args, people=None, risk_kind=None, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("responsible", "supervisor"):
             self.fields[name].queryset = people
-            self.fields[name].label_from_instance = lambda u: f"{u.display_name}（{u.unit.short_name or u.unit.name}{' · ' + u.title if u.title else ''}）"
+            self.fields[name].label_from_instance = person_label
+        suggested = KINDS_FOR_RISK.get(risk_kind, ())
+        if suggested:  # the kinds that meet the risk's kind come first (§三(二)4)
+            self.fields["kind"].choices = [("", "---------"), (_("与风险类型对应（建议）"), [
+                (k.value, k.label) for k in suggested]), (_("其他措施类型"), [
+                (k.value, k.label) for k in MeasureKind if k not in suggested])]
 
 
 MeasureFormSet = inlineformset_factory(
@@ -64,9 +95,9 @@ class RuleForm(GuardedForm):
         super().__init__(*args, **kwargs)
         for level, label in RiskLevel.choices:
             self.fields[f"level_{level}"] = forms.ChoiceField(
-                label=_("%(level)s风险的措施责任人须为") % {"level": label}, choices=Responsible.choices, initial=rules[level])
+                label=_("%(level)s风险由谁负责") % {"level": label}, choices=Layer.choices, initial=rules[level])
 
     def rules(self):
-        """{level: Responsible} as chosen."""
+        """{level: Layer} as chosen."""
         return {level: self.cleaned_data[f"level_{level}"] for level, _label in RiskLevel.choices}
 

@@ -15,15 +15,15 @@ from org.scoping import ScopedQuerySet
 from riskpoints.choices import RiskLevel
 from riskpoints.models import RiskPoint
 
-from .choices import MEASURE_STATE_COLOURS, MeasureKind, MeasureState, Responsible
+from .choices import LAYER_FIELDS, MEASURE_STATE_COLOURS, Layer, MeasureKind, MeasureState
 
 
 class ResponsibilityRule(models.Model):
-    """Which kind of person must answer for the measures of a risk of one level, per bureau."""
+    """Which of the three layers answers for a risk of one level, per bureau (分级负责)."""
 
     bureau = models.ForeignKey(Unit, verbose_name=_("局"), on_delete=models.CASCADE, related_name="responsibility_rules")
     level = models.PositiveSmallIntegerField(_("风险等级"), choices=RiskLevel.choices)
-    responsible = models.CharField(_("责任人须为"), max_length=20, choices=Responsible.choices)
+    answering = models.CharField(_("由谁负责"), max_length=20, choices=Layer.choices, default=Layer.LEADER)
     history = HistoricalRecords()
 
     class Meta:
@@ -33,14 +33,28 @@ class ResponsibilityRule(models.Model):
         constraints = [models.UniqueConstraint(fields=["bureau", "level"], name="responsibility_rule_unique_level")]
 
     def __str__(self):
-        return f"{self.get_level_display()} → {self.get_responsible_display()}"
+        return f"{self.get_level_display()} → {self.get_answering_display()}"
 
 
 class ControlPlan(models.Model):
-    """The control plan of exactly one risk point; it is reviewed with its risk point."""
+    """The control plan of exactly one risk point; it is reviewed with its risk point.
+
+    Three layers answer for the risk point (直接责任人, 部门责任人, 责任领导, as on the bureau's
+    一览表); the level decides which of them must be named (``ResponsibilityRule``). Each
+    measure still names who carries it out and who supervises it.
+    """
 
     risk_point = models.OneToOneField(RiskPoint, verbose_name=_("风险点"), on_delete=models.CASCADE, related_name="plan")
     monitoring = models.CharField(_("监测指标"), max_length=200, blank=True)
+    direct_responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("直接责任人"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="plans_direct")
+    department_responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("部门责任人"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="plans_department")
+    leader_responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("责任领导"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="plans_leader")
     created_at = models.DateTimeField(_("制定时间"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -53,6 +67,14 @@ class ControlPlan(models.Model):
 
     def __str__(self):
         return _("“%(risk)s”的防控措施") % {"risk": self.risk_point}
+
+    def layer_person(self, layer):
+        return getattr(self, LAYER_FIELDS[layer])
+
+    @property
+    def layers(self):
+        """[(Layer, user or None)] in the order of the bureau's forms."""
+        return [(layer, self.layer_person(layer)) for layer in Layer]
 
 
 class Measure(models.Model):

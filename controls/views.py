@@ -16,8 +16,10 @@ from riskpoints.models import RiskPoint, Round
 
 from .forms import ControlPlanForm, EvidenceForm, MeasureFormSet, RuleForm, bureau_people, measure_rows
 from .models import ControlPlan, Evidence, Measure
+from .choices import LAYER_FIELDS, Layer
 from .services import (
-    evidence_add, measure_progress, plan_save, responsibility_rules, responsibility_rules_save, round_open,
+    LAYER_RULES, evidence_add, layers_default, measure_kind_warning, measure_progress, plan_save,
+    responsibility_rules, responsibility_rules_save, round_open,
 )
 
 
@@ -31,15 +33,27 @@ class PlanEditView(View):
 
     def forms(self, request, risk, data=None):
         plan = ControlPlan.objects.filter(risk_point=risk).first() or ControlPlan(risk_point=risk)
-        plan_form = ControlPlanForm(data, instance=plan if plan.pk else None,
-                                    initial={"risk_point": risk.pk, "lock_version": risk.lock_version})
-        formset = MeasureFormSet(data, instance=plan, prefix="m", form_kwargs={"people": bureau_people(risk)})
+        initial = {"risk_point": risk.pk, "lock_version": risk.lock_version}
+        if data is None:  # empty layers start from who would normally stand there
+            defaults = layers_default(risk)
+            initial.update({name: defaults[layer].pk for layer, name in LAYER_FIELDS.items()
+                            if defaults[layer] and not getattr(plan, name + "_id")})
+        plan_form = ControlPlanForm(data, instance=plan if plan.pk else None, initial=initial, risk=risk)
+        formset = MeasureFormSet(data, instance=plan, prefix="m",
+                                 form_kwargs={"people": bureau_people(risk), "risk_kind": risk.kind})
         return plan_form, formset
 
     def render_page(self, request, risk, plan_form, formset):
         rules = responsibility_rules(risk.unit.bureau)
-        return render(request, self.template_name, {"object": risk, "plan_form": plan_form, "formset": formset,
-                                                    "required": rules[risk.level]})
+        plan = formset.instance
+        warning = None
+        if plan.pk and not plan_form.is_bound:
+            warning = measure_kind_warning(risk, [m.kind for m in plan.measures.all()])
+        return render(request, self.template_name, {
+            "object": risk, "plan_form": plan_form, "formset": formset, "answering": rules[risk.level],
+            "layer_rules": [(layer, LAYER_RULES[layer], plan_form[LAYER_FIELDS[layer]]) for layer in Layer],
+            "kind_warning": warning,
+        })
 
     def get(self, request, pk):
         risk = self.get_risk(request, pk)
@@ -51,14 +65,17 @@ class PlanEditView(View):
         if plan_form.is_valid() and formset.is_valid():
             if plan_form.cleaned_data["risk_point"].pk != risk.pk:
                 raise PermissionDenied
+            rows = measure_rows(formset)
             try:
                 plan_save(risk=risk, actor=request.user, lock_version=plan_form.cleaned_data["lock_version"],
-                          measures=measure_rows(formset), monitoring=plan_form.cleaned_data["monitoring"])
+                          measures=rows, monitoring=plan_form.cleaned_data["monitoring"], layers=plan_form.layers())
             except (ValidationError, WorkflowError) as exc:
                 for message in getattr(exc, "messages", None) or [exc.message]:
                     plan_form.add_error(None, message)
             else:
                 messages.success(request, _("防控措施已保存。"))
+                if warning := measure_kind_warning(risk, [row["kind"] for row in rows]):
+                    messages.warning(request, warning)
                 return redirect(risk)
         return self.render_page(request, risk, plan_form, formset)
 
@@ -104,7 +121,7 @@ class EvidenceView(View):
 
 
 class RulesView(View):
-    """The office sets 分级负责: who must answer for the measures of each level."""
+    """The office sets 分级负责: which of the three layers answers for a risk of each level."""
 
     def bureau(self, request):
         if not OFFICE.units(request.user):
@@ -120,7 +137,7 @@ class RulesView(View):
         form = RuleForm(request.POST, rules=responsibility_rules(bureau))
         if form.is_valid():
             responsibility_rules_save(actor=request.user, rules=form.rules())
-            messages.success(request, _("分级负责规则已保存；此后保存和验收的防控措施按新规则检查。"))
+            messages.success(request, _("分级负责规则已保存；此后保存和验收的防控方案按新规则检查。"))
             return redirect("controls:rules")
         return render(request, "controls/rules.html", {"form": form})
 

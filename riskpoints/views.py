@@ -26,7 +26,8 @@ from .services import risk_carry_decide, risk_create, risk_update, rubric_for, r
 
 # The plan and its measures belong to the controls app above this one; pages here only read
 # them through the relation, by name.
-PLAN_PREFETCH = ("plan__measures__responsible", "plan__measures__supervisor", "plan__measures__evidence")
+PLAN_PREFETCH = ("plan__measures__responsible", "plan__measures__supervisor", "plan__measures__evidence",
+                 "plan__direct_responsible", "plan__department_responsible", "plan__leader_responsible")
 
 
 class RiskListView(FilterView):

@@ -65,34 +65,7 @@ def test_plan_cannot_exist_without_its_risk_point(bureau, people):
     assert not ControlPlan.objects.exists() and not Measure.objects.exists()
 
 
-# --- 分级负责 -----------------------------------------------------------------------------------
-
-def test_first_level_risk_refuses_a_post_holder_as_responsible(bureau, people, post_a, holder):
-    risk = risk_of(bureau, 1, post=post_a)
-    with pytest.raises(ValidationError) as exc:
-        save(risk, people.staff_a, measure(holder))
-    assert "一级风险的防控措施责任人须为局领导" in exc.value.messages[0]
-    assert not ControlPlan.objects.exists()
-    save(risk, people.staff_a, measure(people.leader_a))
-    assert risk.plan.measures.get().responsible == people.leader_a
-
-
-@pytest.mark.parametrize("level,good,bad", [(2, "head_a", "staff_a"), (3, "holder", "head_b")])
-def test_responsibility_by_level(bureau, people, post_a, holder, level, good, bad):
-    risk = risk_of(bureau, level, post=post_a)
-    who = {"holder": holder, **vars(people)}
-    with pytest.raises(ValidationError):
-        save(risk, people.staff_a, measure(who[bad]))
-    save(risk, people.staff_a, measure(who[good]))
-
-
-def test_the_office_can_change_the_rule(bureau, people, client_for, post_a, holder):
-    client = client_for(people.office)
-    client.post(reverse("controls:rules"), {"level_1": "unit_head", "level_2": "unit_head", "level_3": "anyone"})
-    assert ResponsibilityRule.objects.get(bureau=bureau.ju, level=1).responsible == "unit_head"
-    save(risk_of(bureau, 1, post=post_a), people.staff_a, measure(people.head_a))
-    assert client_for(people.staff_a).post(reverse("controls:rules"), {"level_1": "anyone"}).status_code == 403
-
+# --- 分级负责: the three layers are tested in test_layers.py ----------------------------------------
 
 # --- acceptance needs the plan --------------------------------------------------------------------
 
@@ -122,15 +95,17 @@ def test_acceptance_rechecks_responsibility_after_a_rule_change(bureau, people):
     risk = risk_of(bureau, 2)
     save(risk, people.staff_a, measure(people.head_a))
     walk_to_leader_approved(risk, people)
-    ResponsibilityRule.objects.create(bureau=bureau.ju, level=2, responsible="bureau_leader")
-    with pytest.raises(WorkflowError, match="须为局领导"):
+    ControlPlan.objects.filter(risk_point=risk).update(leader_responsible=None)
+    ResponsibilityRule.objects.create(bureau=bureau.ju, level=2, answering="leader")
+    with pytest.raises(WorkflowError, match="二级风险由责任领导负责，请填写责任领导"):
         review_transition(item=risk, action=Action.ACCEPT, actor=people.office)
 
 
 # --- plan pages and permissions ---------------------------------------------------------------------
 
-def plan_post(risk, responsible, **over):
+def plan_post(risk, responsible, department=None, **over):
     return {"risk_point": risk.pk, "lock_version": risk.lock_version, "monitoring": "",
+            "department_responsible": (department or responsible).pk, "direct_responsible": "", "leader_responsible": "",
             "m-TOTAL_FORMS": "1", "m-INITIAL_FORMS": "0", "m-MIN_NUM_FORMS": "1", "m-MAX_NUM_FORMS": "1000",
             "m-0-kind": "control", "m-0-content": "审核清单+审核意见书", "m-0-responsible": responsible.pk,
             "m-0-supervisor": "", "m-0-due_date": "2026-12-31", **over}
@@ -145,8 +120,9 @@ def test_staff_writes_a_plan_through_the_page(bureau, people, client_for):
 
 def test_page_shows_the_responsibility_refusal(bureau, people, client_for):
     risk = risk_of(bureau, 2)
-    response = client_for(people.staff_a).post(reverse("controls:plan", args=[risk.pk]), plan_post(risk, people.staff_b))
-    assert "二级风险的防控措施责任人须为单位负责人" in response.content.decode()
+    response = client_for(people.staff_a).post(reverse("controls:plan", args=[risk.pk]),
+                                               plan_post(risk, people.head_a, department=people.staff_b))
+    assert "部门责任人须为本单位负责人" in response.content.decode()
     assert not ControlPlan.objects.exists()
 
 

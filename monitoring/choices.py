@@ -23,3 +23,16 @@ class InfoState(models.TextChoices):
     NEW = "new", _("待研判")
     ASSESSED = "assessed", _("已研判")
     CLOSED = "closed", _("已办结")
+
+
+class ProposalState(models.TextChoices):
+    """Where a proposal of a risk point stands with the unit it was addressed to."""
+
+    PENDING = "pending", _("待处理")
+    ACCEPTED = "accepted", _("已采纳")
+    DECLINED = "declined", _("未采纳")
+
+
+PROPOSAL_STATE_COLOURS = {
+    ProposalState.PENDING: "warning", ProposalState.ACCEPTED: "success", ProposalState.DECLINED: "secondary",
+}

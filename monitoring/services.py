@@ -1,9 +1,22 @@
 import secrets
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from .models import RiskInformation
+from notices.services import notification_send
+from org.choices import Role
+from org.models import Unit, User
+from org.scoping import bureau_unit_ids, overseen_unit_ids, own_unit_ids, subtree_q
+from powers.models import PowerItem
+from review.services import WorkflowError
+from review.workflow import EDITOR
+from riskpoints.choices import FoundBy
+
+from .choices import InfoState, ProposalState
+from .models import RiskInformation, RiskProposal
 
 
 def information_record(*, bureau, channel, content, contact="", source_key="", recorded_by=None,
@@ -22,3 +35,133 @@ def information_record(*, bureau, channel, content, contact="", source_key="", r
         except IntegrityError:
             continue
     raise RuntimeError("could not allocate a reference number")
+
+
+# --- proposals of risk points (领导点、专家评、相互帮、组织审、群众提) ------------------------------------
+
+# Who may propose a risk point, by how it was found, and to which units: the roles, and the
+# units those roles reach. 群众提 comes from a public opinion the office turned into a proposal.
+PROPOSERS = {
+    FoundBy.LEADER: ((Role.LEADER, Role.LEADERSHIP),
+                     lambda user: set(overseen_unit_ids(user)) | (set(bureau_unit_ids(user)) if user.has_role(Role.LEADERSHIP) else set())),
+    FoundBy.EXPERT: ((Role.EXPERT,), lambda user: set(bureau_unit_ids(user))),
+    FoundBy.MUTUAL: ((Role.STAFF, Role.UNIT_HEAD), lambda user: set(bureau_unit_ids(user)) - set(own_unit_ids(user))),
+    FoundBy.ORGANISATION: ((Role.OFFICE,), lambda user: set(bureau_unit_ids(user))),
+    FoundBy.PUBLIC: ((Role.OFFICE,), lambda user: set(bureau_unit_ids(user))),
+}
+PROPOSER_WORDS = {
+    FoundBy.LEADER: gettext_lazy("领导点：分管领导向分管单位、局领导向本局各单位提出"),
+    FoundBy.EXPERT: gettext_lazy("专家评：评审专家向本局各单位提出"),
+    FoundBy.MUTUAL: gettext_lazy("相互帮：本局其他单位的工作人员或负责人提出，不能提给本单位"),
+    FoundBy.ORGANISATION: gettext_lazy("组织审：防控办向本局各单位提出"),
+    FoundBy.PUBLIC: gettext_lazy("群众提：防控办将群众意见转为建议"),
+}
+
+
+def proposal_target_ids(user, found_by):
+    """Units ``user`` may propose a risk point to, as ``found_by``."""
+    roles, units = PROPOSERS.get(found_by, ((), None))
+    if not (user.is_authenticated and user.is_active and user.has_role(*roles)):
+        return set()
+    return units(user)
+
+
+def proposal_channels(user, *, public=False):
+    """How ``user`` may propose (the channels with any unit to propose to)."""
+    return [fb for fb in PROPOSERS if (fb == FoundBy.PUBLIC) == public and proposal_target_ids(user, fb)]
+
+
+def proposal_refusal(user, found_by, unit):
+    if unit is None or unit.pk not in proposal_target_ids(user, found_by):
+        return _("您不能以“%(how)s”方式向%(unit)s提出风险点建议（%(rule)s）。") % {
+            "how": FoundBy(found_by).label if found_by in FoundBy.values else found_by,
+            "unit": unit or _("该单位"), "rule": PROPOSER_WORDS.get(found_by, "")}
+    return None
+
+
+def proposal_create(*, actor, found_by, target_unit, title, description, power=None, post=None, information=None):
+    """Propose a risk point to ``target_unit`` and tell its staff and head."""
+    if (information is not None) != (found_by == FoundBy.PUBLIC):
+        raise ValidationError(_("群众提的建议须由防控办从一条风险信息转来。"))
+    if refusal := proposal_refusal(actor, found_by, target_unit):
+        raise PermissionDenied(refusal)
+    if post is not None and post.unit_id != target_unit.pk:
+        raise ValidationError(_("岗位“%(post)s”不属于%(unit)s。") % {"post": post, "unit": target_unit})
+    if power is not None and not PowerItem.objects.for_user(actor).filter(pk=power.pk).exists():
+        raise PermissionDenied(_("您不能引用该职权。"))
+    if information is not None and not RiskInformation.objects.for_user(actor).filter(pk=information.pk).exists():
+        raise PermissionDenied(_("您不能引用该风险信息。"))
+    with transaction.atomic():
+        proposal = RiskProposal(bureau=target_unit.bureau, proposer=actor, found_by=found_by, target_unit=target_unit,
+                                power=power, post=post, title=title, description=description, information=information)
+        proposal._history_user = actor
+        proposal.save()
+        if information is not None and information.state == InfoState.NEW:
+            information.state = InfoState.ASSESSED
+            information._history_user = actor
+            information.save(update_fields=["state"])
+        for person in proposal_answerers(proposal):
+            notification_send(
+                recipient=person, url=proposal.get_absolute_url(), key=f"proposal-{proposal.pk}-new-{person.pk}",
+                subject=_("%(how)s：%(who)s向%(unit)s提出风险点“%(title)s”，请处理") % {
+                    "how": proposal.get_found_by_display(), "who": actor.display_name, "unit": target_unit.name,
+                    "title": title},
+                body=description)
+    return proposal
+
+
+def proposal_answerers(proposal):
+    """Who is told of a new proposal: the target unit's active staff and heads."""
+    return User.objects.filter(is_active=True, unit=proposal.target_unit,
+                               groups__name__in=[Role.STAFF, Role.UNIT_HEAD]).distinct()
+
+
+def proposal_may_answer(user, proposal):
+    return EDITOR.covers(user, proposal.target_unit_id)
+
+
+def _answer_guard(proposal, actor):
+    if not proposal_may_answer(actor, proposal):
+        raise PermissionDenied(_("只有%(unit)s的工作人员或负责人可以处理这条建议。") % {"unit": proposal.target_unit})
+    locked = RiskProposal.objects.select_for_update().get(pk=proposal.pk)
+    if locked.state != ProposalState.PENDING:
+        raise WorkflowError(_("这条建议已处理（%(state)s），不能再次处理。") % {"state": locked.get_state_display()})
+    return locked
+
+
+def _answered(locked, actor, state, answer="", risk=None):
+    locked.state, locked.answer, locked.risk_point = state, answer, risk
+    locked.answered_by, locked.answered_at = actor, timezone.now()
+    locked._history_user = actor
+    locked.save()
+    notification_send(
+        recipient=locked.proposer, url=locked.get_absolute_url(), key=f"proposal-{locked.pk}-answer",
+        subject=_("%(unit)s%(state)s您提出的风险点“%(title)s”") % {
+            "unit": locked.target_unit.name, "state": locked.get_state_display(), "title": locked.title},
+        body=answer or (_("已登记为风险点 %(code)s。") % {"code": risk.code} if risk else ""))
+
+
+def proposal_accept(*, proposal, actor, data):
+    """The unit accepts a proposal into its register: the risk point is registered (as a draft
+    of the open round, found as the proposal says) and linked back to the proposal."""
+    from riskpoints.services import risk_create
+
+    target = proposal.target_unit
+    if data["unit"].pk != target.pk and not Unit.objects.filter(subtree_q([target.pk]), pk=data["unit"].pk).exists():
+        raise ValidationError(_("建议提给%(unit)s：风险点须登记在该单位或其下属单位。") % {"unit": target})
+    with transaction.atomic():
+        locked = _answer_guard(proposal, actor)
+        risk = risk_create(actor=actor, data={**data, "found_by": locked.found_by})
+        _answered(locked, actor, ProposalState.ACCEPTED, risk=risk)
+    return risk
+
+
+def proposal_decline(*, proposal, actor, reason):
+    """The unit answers why the proposal is not taken into its register (a reason is required)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("请写明不采纳的理由。"))
+    with transaction.atomic():
+        locked = _answer_guard(proposal, actor)
+        _answered(locked, actor, ProposalState.DECLINED, answer=reason)
+    return locked

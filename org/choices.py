@@ -25,3 +25,4 @@ class Role(models.TextChoices):
     OFFICE = "office", _("防控办")
     LEADERSHIP = "leadership", _("局领导")
     ADMIN = "admin", _("系统管理员")
+    EXPERT = "expert", _("评审专家")

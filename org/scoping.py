@@ -6,7 +6,10 @@ computed once per user object and kept on it for the rest of the request.
 
 - staff and unit heads: their own unit and the units under it;
 - a leader in charge: the units they oversee and the units under those;
-- the risk-control office, bureau leadership and administrators: their whole bureau.
+- the risk-control office, bureau leadership and administrators: their whole bureau;
+- a review expert (评审专家, 专家评): their whole bureau, read only — they assess the register,
+  so they read what it stands on (powers, flows, risk points, plans); no editing, reviewing or
+  office set includes them, so every write stays refused.
 """
 
 from django.db import models
@@ -69,7 +72,7 @@ def visible_unit_ids(user):
         ids = set(overseen_unit_ids(user))
         if user.has_role(Role.STAFF, Role.UNIT_HEAD):
             ids |= own_unit_ids(user)
-        if user.has_role(Role.OFFICE, Role.LEADERSHIP, Role.ADMIN):
+        if user.has_role(Role.OFFICE, Role.LEADERSHIP, Role.ADMIN, Role.EXPERT):
             ids |= bureau_unit_ids(user)
         return ids
 

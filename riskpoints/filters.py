@@ -27,7 +27,7 @@ class RiskPointFilter(ListFilterSet):
     power = django_filters.CharFilter(label=_("职权编码"), field_name="power__code", lookup_expr="iexact")
     step = django_filters.NumberFilter(label=_("流程环节"), field_name="step_id", widget=django_filters.widgets.forms.HiddenInput)
     carry = django_filters.ChoiceFilter(label=_("与上年相比"), field_name="carry_decision", choices=CarryDecision.choices)
-    key_post = django_filters.BooleanFilter(label=_("关键岗位"), field_name="post__is_key")
+    key_post = django_filters.BooleanFilter(label=_("关键岗位"), method="on_key_post")
     key_area = django_filters.ChoiceFilter(
         label=_("重点领域"), method="in_key_area",
         choices=[(ANY_KEY_AREA, _("任一重点领域")), *((v, l) for v, l in KeyArea.choices if v)])
@@ -53,6 +53,12 @@ class RiskPointFilter(ListFilterSet):
         self.filters["round"].queryset = Round.objects.filter(bureau=bureau)
         self.filters["unit"].queryset = Unit.objects.filter(pk__in=visible)
         self.filters["post"].queryset = Post.objects.filter(unit__in=visible).select_related("unit")
+
+    def on_key_post(self, queryset, name, value):
+        if value is None:
+            return queryset
+        # "Not a key post" includes department- and unit-level risk points, which have no post.
+        return queryset.filter(post__is_key=True) if value else queryset.exclude(post__is_key=True)
 
     def in_key_area(self, queryset, name, value):
         if value == ANY_KEY_AREA:

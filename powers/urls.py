@@ -1,6 +1,9 @@
 from django.urls import path
 
+from review.views import DeleteView
+
 from . import views
+from .models import PowerItem
 
 app_name = "powers"
 urlpatterns = [
@@ -10,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/", views.PowerDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.PowerEditView.as_view(), name="edit"),
     path("<int:pk>/history/", views.PowerHistoryView.as_view(), name="history"),
+    path("<int:pk>/delete/", DeleteView.as_view(model=PowerItem), name="delete"),
     path("<int:pk>/flow/", views.FlowEditorView.as_view(), name="flow"),
     path("<int:pk>/flow/print/", views.FlowPrintView.as_view(), name="flow_print"),
     path("<int:pk>/flow/steps/save/", views.FlowStepSaveView.as_view(), name="flow_step_save"),

@@ -15,6 +15,7 @@ class PublicationState(models.TextChoices):
     DRAFT = "draft", _("草稿")
     PUBLISHED = "published", _("已发布")
     WITHDRAWN = "withdrawn", _("已撤回")
+    SUPERSEDED = "superseded", _("已更新")  # replaced by a newer version of itself
 
 
 class EntryKind(models.TextChoices):
@@ -33,7 +34,9 @@ class Publication(models.Model):
     """One 公示: a title, the units it covers, what it shows, and for how long.
 
     Publishing copies the public part of every covered item's published revision into
-    ``entries``; the public pages read only those copies.
+    ``entries``; the public pages read only those copies. Adding newly published items to a
+    current publication releases a new version of it (``previous`` → the replaced one, which is
+    then ``superseded``), so that one publication per scope stays current.
     """
 
     bureau = models.ForeignKey(Unit, verbose_name=_("局"), on_delete=models.PROTECT, related_name="publications")
@@ -57,6 +60,10 @@ class Publication(models.Model):
     withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
     withdraw_reason = models.CharField(_("撤回原因"), max_length=200, blank=True)
+    previous = models.OneToOneField(
+        "self", verbose_name=_("上一版本"), null=True, blank=True, on_delete=models.PROTECT, related_name="next_version",
+        help_text=_("公布事项时加入现行公示，会发布该公示的新版本（标题、范围、公示期不变），替换上一版本。"))
+    superseded_at = models.DateTimeField(_("更新时间"), null=True, blank=True)
 
     objects = PublicationQuerySet.as_manager()
     scope_unit_field = "bureau"

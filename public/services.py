@@ -5,7 +5,8 @@ import hashlib
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,7 @@ from riskpoints.models import RiskPoint
 
 from .exposure import public_power, public_risk
 from .models import EntryKind, Publication, PublicationEntry, PublicationState, VisitorQuota
+from .selectors import current_entries
 
 
 def _require_office(actor, bureau):
@@ -78,8 +80,10 @@ def _entries(publication):
     if publication.include_risks:
         published = RiskPoint.objects.filter(unit__in=units, published_record__isnull=False).exclude(
             carry_decision=CarryDecision.RETIRED)
-        latest = published.aggregate(y=Max("round__year"))["y"]
-        published = published.filter(round__year=latest)
+        # Each unit's newest published round: one unit publishing next year's register must
+        # not take the other units' current registers off the public site.
+        newer = published.filter(unit=OuterRef("unit"), round__year__gt=OuterRef("round__year"))
+        published = published.exclude(Exists(newer))
         powers = _published_power_snapshots(published.exclude(power=None).values("power"))
         for r in published.select_related("published_record").iterator(chunk_size=1000):
             data = public_risk(r.published_record.snapshot, powers.get(r.power_id))
@@ -106,6 +110,89 @@ def publication_publish(*, actor, publication):
         locked._history_user = actor
         locked.save()
     return locked
+
+
+def publication_preview(publication):
+    """What publishing ``publication`` now would freeze, per unit: ``[(unit, powers, risks)]``
+    and the totals. Counted from the very entries ``publication_publish`` would write."""
+    counts = {}
+    for entry in _entries(publication):
+        row = counts.setdefault(entry.unit_id, {EntryKind.POWER: 0, EntryKind.RISK: 0})
+        row[entry.kind] += 1
+    units = Unit.objects.filter(pk__in=counts).order_by("order", "code")
+    rows = [(u, counts[u.pk][EntryKind.POWER], counts[u.pk][EntryKind.RISK]) for u in units]
+    return rows, {kind: sum(row[kind] for row in counts.values()) for kind in EntryKind.values}
+
+
+def publication_renew(*, actor, publication):
+    """Release a new version of a current publication: the same title, scope, contents and
+    period, frozen from the items' published revisions now. It replaces the old version,
+    which leaves the current set and is kept, as 已更新, in the archive."""
+    _require_office(actor, publication.bureau)
+    with transaction.atomic():
+        locked = Publication.objects.select_for_update().get(pk=publication.pk)
+        if locked.state != PublicationState.PUBLISHED:
+            raise WorkflowError(_("只有发布中的公示可以更新。"))
+        new = Publication(
+            bureau=locked.bureau, previous=locked, created_by=actor,
+            **{f: getattr(locked, f) for f in ("title", "all_units", "include_powers", "include_risks",
+                                               "include_internal_powers", "starts_on", "ends_on")})
+        new._history_user = actor
+        new.save()
+        new.units.set(locked.units.all())
+        locked.state, locked.superseded_at = PublicationState.SUPERSEDED, timezone.now()
+        locked._history_user = actor
+        locked._change_reason = _("发布新版本")
+        locked.save()
+        return publication_publish(actor=actor, publication=new)
+
+
+# --- an item's way to the public: which publication shows it ---------------------------------
+
+# What each reviewable model is called in a publication, and the switch that includes it.
+KINDS = {PowerItem: (EntryKind.POWER, "include_powers"), RiskPoint: (EntryKind.RISK, "include_risks")}
+
+
+def _covering(item, publications):
+    """Of ``publications``, those whose scope and contents take in ``item``, newest first."""
+    kind, switch = KINDS[type(item)]
+    unit = item.unit
+    ancestors = [u for u in (unit.pk, unit.parent_id, unit.parent.parent_id if unit.parent_id else None) if u]
+    qs = publications.filter(bureau=unit.bureau, **{switch: True}).filter(
+        Q(all_units=True) | Q(units__in=ancestors)).distinct()
+    if kind == EntryKind.POWER and item.category in INTERNAL_CATEGORIES:
+        qs = qs.filter(include_internal_powers=True)
+    return qs.order_by("-published_at", "-pk")
+
+
+def publication_target(item):
+    """The current publication that publishing ``item`` would add it to (a new version of it),
+    or ``None`` when no current publication covers the item's unit."""
+    return _covering(item, Publication.objects.current()).first()
+
+
+def publication_add(*, actor, items):
+    """After publishing ``items``: release a new version of each current publication that
+    covers one of them, once per publication. Returns the new versions. Runs in the caller's
+    transaction (a publish), so that the whole step is all or nothing."""
+    targets = {}
+    for item in items:
+        target = publication_target(item)
+        if target is not None:
+            targets.setdefault(target.pk, target)
+    return [publication_renew(actor=actor, publication=pub) for pub in targets.values()]
+
+
+def public_presence(item):
+    """Where the public sees ``item`` now: ``{"publication", "revision", "since", "url"}`` of
+    its copy in the newest current publication, or ``None`` (尚未公示)."""
+    kind, _switch = KINDS[type(item)]
+    entry = current_entries(kind).filter(code=item.code).order_by("-publication__published_at").first()
+    if entry is None:
+        return None
+    pub = entry.publication
+    return {"publication": pub, "revision": entry.revision, "since": pub.published_at, "starts_on": pub.starts_on,
+            "url": reverse("public:power" if kind == EntryKind.POWER else "public:risk", args=[entry.code])}
 
 
 def publication_withdraw(*, actor, publication, reason):

@@ -36,7 +36,7 @@ from riskpoints.choices import RiskLevel
 from .forms import OpinionForm, PublicationForm, new_challenge
 from .models import EntryKind, Publication, PublicationState
 from .selectors import current_entries, last_change
-from .services import opinion_submit, publication_publish, publication_save, publication_withdraw
+from .services import opinion_submit, publication_preview, publication_publish, publication_save, publication_withdraw
 
 
 def _etag(request, *args, **kwargs):
@@ -310,12 +310,29 @@ class PublicationEditView(OfficeMixin, View):
         return render(request, "public/admin_form.html", {"form": form, "object": pub if pk else None})
 
 
+def _entry_counts(publication):
+    """Per unit, how many powers and risk points a released publication froze."""
+    counts = {}
+    for unit_id, kind, n in publication.entries.values_list("unit", "kind").annotate(n=Count("pk")).order_by():
+        counts.setdefault(unit_id, {EntryKind.POWER: 0, EntryKind.RISK: 0})[kind] = n
+    units = Unit.objects.filter(pk__in=counts).order_by("order", "code")
+    rows = [(u, counts[u.pk][EntryKind.POWER], counts[u.pk][EntryKind.RISK]) for u in units]
+    return rows, {kind: sum(c[kind] for c in counts.values()) for kind in EntryKind.values}
+
+
 class PublicationDetailView(OfficeMixin, View):
     def get(self, request, pk):
         self.bureau(request)
-        pub = get_object_or_404(Publication.objects.for_user(request.user), pk=pk)
-        counts = dict(pub.entries.values_list("kind").annotate(n=Count("pk")))
-        return render(request, "public/admin_detail.html", {"object": pub, "counts": counts})
+        pub = get_object_or_404(Publication.objects.for_user(request.user).select_related("previous"), pk=pk)
+        if pub.state == PublicationState.DRAFT:
+            # What releasing it now would freeze, counted by the code that freezes it.
+            rows, totals = publication_preview(pub)
+        else:
+            rows, totals = _entry_counts(pub)
+        return render(request, "public/admin_detail.html", {
+            "object": pub, "rows": rows, "counts": totals,
+            "next_version": Publication.objects.filter(previous=pub).first(),
+        })
 
     def post(self, request, pk):
         self.bureau(request)

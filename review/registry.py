@@ -7,7 +7,13 @@
   freezes (e.g. a risk point's control plan, owned by a higher app).
 - ``add_history_child(model, child, lookup)``: the item's history page also lists the changes
   of ``child`` rows whose ``lookup`` is the item's id (a risk point's measures).
+- ``set_publisher(model, target=, add=, presence=)``: how a published item reaches the public
+  (the publications app): ``target(item)`` names where publishing would add the item, or
+  ``None``; ``add(actor=, items=)`` adds just-published items there, inside the publishing
+  transaction; ``presence(item)`` says where the public sees the item now, or ``None``.
 """
+
+from types import SimpleNamespace
 
 from collections import defaultdict
 
@@ -15,6 +21,7 @@ _models = []
 _guards = defaultdict(list)
 _snapshot_parts = defaultdict(list)
 _history_children = defaultdict(list)
+_publishers = {}
 
 
 def register(model):
@@ -54,3 +61,12 @@ def add_history_child(model, child, lookup):
 
 def history_children(model):
     return list(_history_children[model])
+
+
+def set_publisher(model, *, target, add, presence):
+    _publishers[model] = SimpleNamespace(target=target, add=add, presence=presence)
+
+
+def publisher(model):
+    """The model's publisher (see ``set_publisher``), or ``None`` when nothing publishes it."""
+    return _publishers.get(model)

@@ -7,6 +7,7 @@ transaction on a locked row and leaves a trail record.
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +16,7 @@ from notices.services import notification_send
 from . import registry
 from .choices import Action, Status
 from .models import ReviewRecord
-from .workflow import EDITOR, TRANSITIONS, may_edit, refusal
+from .workflow import EDITOR, TRANSITIONS, delete_refusal, may_edit, refusal
 
 
 class WorkflowError(Exception):
@@ -48,9 +49,11 @@ def _save(item, *, actor, reason, update_fields=None):
 
 
 def review_transition(*, item, action, actor, comment="", meeting_date=None, filed_on=None,
-                      filing_reference="", filing_bodies=()):
+                      filing_reference="", filing_bodies=(), to_publication=False):
     """Apply one workflow step to ``item`` as ``actor``; return the trail record.
 
+    ``to_publication`` (publishing only): also add the item to the current publication of its
+    unit, through the model's publisher (``registry.set_publisher``), in the same transaction.
     Raises ``WorkflowError`` (and changes nothing) when the step is not allowed now.
     """
     transition = TRANSITIONS.get(action)
@@ -86,10 +89,18 @@ def review_transition(*, item, action, actor, comment="", meeting_date=None, fil
             # A pointer to the frozen content, not content itself: no history row needed.
             type(locked).objects.filter(pk=locked.pk).update(published_record=record)
             locked.published_record = record
+            if to_publication:
+                _add_to_publication([locked], actor)
         if transition.notify_submitter and locked.submitted_by_id and locked.submitted_by_id != actor.pk:
             _notify_submitter(locked, record)
     item.refresh_from_db()
     return record
+
+
+def _add_to_publication(items, actor):
+    publisher = registry.publisher(type(items[0]))
+    if publisher is not None:
+        publisher.add(actor=actor, items=items)
 
 
 def _notify_submitter(item, record):
@@ -188,10 +199,12 @@ def children_sync(*, parent, manager, rows, fields, actor):
             child.delete()
 
 
-def review_transition_many(*, items, action, actor, **fields):
+def review_transition_many(*, items, action, actor, to_publication=False, **fields):
     """Apply one step to several items at once, all or nothing (the office's compiled catalogue).
 
     Raises ``WorkflowError`` naming the first item refused; then none of them has changed.
+    With ``to_publication``, published items are added to their current publications once all
+    are published: one new version per publication, not one per item.
     """
     with transaction.atomic():
         records = []
@@ -200,4 +213,24 @@ def review_transition_many(*, items, action, actor, **fields):
                 records.append(review_transition(item=item, action=action, actor=actor, **fields))
             except WorkflowError as exc:
                 raise WorkflowError(f"{item}：{exc.message}", field=exc.field) from exc
+        if action == Action.PUBLISH and to_publication and items:
+            _add_to_publication(list(items), actor)
     return records
+
+
+def review_delete(*, item, actor):
+    """Delete a draft that was never submitted (its first revision), as one of its unit's
+    editors. Its change history keeps the deletion, with who did it; its trail stays."""
+    with transaction.atomic():
+        locked = type(item).objects.select_for_update().get(pk=item.pk)
+        reason = delete_refusal(actor, locked)
+        if reason:
+            raise WorkflowError(reason)
+        locked._history_user = actor
+        locked._change_reason = _("删除草稿")
+        try:
+            with transaction.atomic():
+                locked.delete()
+        except ProtectedError as exc:
+            raise WorkflowError(_("该草稿已被其他记录引用（如风险点涉及该职权），不能删除。")) from exc
+    return locked

@@ -14,6 +14,7 @@ this user?" are read from it.
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -106,6 +107,49 @@ def refusal(user, item, transition):
     if transition.action == Action.PUBLISH and item.requires_filing and not item.filed_on:
         return _("公布前须先登记报市法制办、编办、公开办审核备案的情况。")
     return None
+
+
+def delete_refusal(user, item):
+    """Why ``user`` may not delete ``item``, or ``None``: only a draft that was never submitted
+    (its first revision) goes, and only by an editor of its unit. Anything reviewed or public
+    stays, so that its trail means something."""
+    if item.status != Status.DRAFT or item.revision != 1 or item.submitted_at is not None:
+        return _("只有从未提交过的草稿可以删除。")
+    if not EDITOR.covers(user, item.owner_unit_id):
+        return _("只有本单位的编辑人员可以删除该草稿。")
+    return None
+
+
+# What the person who acts next does at each review state.
+NEXT_STEP = {
+    Status.SUBMITTED: _("审核"),
+    Status.UNIT_APPROVED: _("审批"),
+    Status.LEADER_APPROVED: _("验收"),
+    Status.ACCEPTED: _("公布"),
+}
+
+
+def waiting_for(item):
+    """Who acts next on ``item``, as a sentence part ("规划执法大队 单位负责人（张三） 审核"),
+    or ``None`` when the item waits for nobody's review."""
+    if item.status not in NEXT_STEP:
+        return None
+    User = get_user_model()
+    unit = item.unit
+    ancestors = [u for u in (unit.pk, unit.parent_id, unit.parent.parent_id if unit.parent_id else None) if u]
+    if item.status == Status.SUBMITTED:
+        who = _("%(unit)s 单位负责人") % {"unit": unit.name}
+        people = User.objects.filter(groups__name=Role.UNIT_HEAD, unit_id__in=ancestors, is_active=True)
+    elif item.status == Status.UNIT_APPROVED:
+        who = _("分管领导")
+        people = User.objects.filter(groups__name=Role.LEADER, oversees__in=ancestors, is_active=True)
+    else:
+        who = _("防控办")
+        people = User.objects.none()
+    names = sorted({p.display_name for p in people.exclude(pk=item.submitted_by_id)})
+    if names:
+        who = f"{who}（{'、'.join(names)}）"
+    return f"{who} {NEXT_STEP[item.status]}"
 
 
 def available_transitions(user, item):

@@ -6,6 +6,7 @@ app_name = "riskpoints"
 urlpatterns = [
     path("", views.RiskListView.as_view(), name="list"),
     path("new/", views.RiskEditView.as_view(), name="create"),
+    path("compile/", views.RiskCompileView.as_view(), name="compile"),
     path("export.xlsx", xlsx.ExportView.as_view(), name="export"),
     path("import/", xlsx.ImportView.as_view(), name="import"),
     path("import/template.xlsx", xlsx.TemplateView.as_view(), name="import_template"),
@@ -22,5 +23,6 @@ urlpatterns = [
     path("<int:pk>/edit/", views.RiskEditView.as_view(), name="edit"),
     path("<int:pk>/carry/", views.RiskCarryView.as_view(), name="carry"),
     path("<int:pk>/history/", views.RiskHistoryView.as_view(), name="history"),
+    path("<int:pk>/delete/", views.RiskDeleteView.as_view(), name="delete"),
     path("<int:pk>/step/<str:action>/", views.RiskTransitionView.as_view(), name="transition"),
 ]

@@ -14,7 +14,8 @@ from org.scoping import visible_unit_ids
 from org.services import post_mark_key
 from review.services import WorkflowError
 from review.history import display_value
-from review.views import HistoryView, TransitionView, editable_or_new, review_context
+from review.choices import Action, Status
+from review.views import CompileView, DeleteView, HistoryView, TransitionView, editable_or_new, review_context
 from review.workflow import EDITOR, OFFICE
 
 from .choices import FACTORS
@@ -188,6 +189,18 @@ class RiskTransitionView(TransitionView):
 
 
 class RiskHistoryView(HistoryView):
+    model = RiskPoint
+
+
+class RiskCompileView(CompileView):
+    """The office accepts and publishes risk points (each with its control plan) many at once."""
+
+    model = RiskPoint
+    states = (Status.LEADER_APPROVED, Status.ACCEPTED)
+    actions = (Action.ACCEPT, Action.PUBLISH)
+
+
+class RiskDeleteView(DeleteView):
     model = RiskPoint
 
 

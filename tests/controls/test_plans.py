@@ -12,6 +12,7 @@ from controls.services import evidence_add, measure_progress, plan_save
 from review.choices import Action, Status
 from review.services import WorkflowError, review_transition
 from tests.factories import PostFactory, RiskPointFactory, UserFactory
+from tests.workflow import walk
 
 DUE = datetime.date(2026, 12, 31)
 
@@ -70,8 +71,7 @@ def test_plan_cannot_exist_without_its_risk_point(bureau, people):
 # --- acceptance needs the plan --------------------------------------------------------------------
 
 def walk_to_leader_approved(risk, people):
-    for action, actor in [(Action.SUBMIT, people.staff_a), (Action.UNIT_APPROVE, people.head_a), (Action.LEADER_APPROVE, people.leader_a)]:
-        review_transition(item=risk, action=action, actor=actor, meeting_date=DUE)
+    walk(risk, people, Status.LEADER_APPROVED, meeting_date=DUE)
 
 
 def test_office_cannot_accept_a_risk_point_without_a_plan(bureau, people):

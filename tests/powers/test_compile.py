@@ -30,7 +30,7 @@ def test_office_files_and_publishes_the_compiled_catalogue(people, accepted, cli
     assert all(p.name in client.get(reverse("powers:compile")).content.decode() for p in accepted)
     ids = [p.pk for p in accepted]
     client.post(reverse("powers:compile"), {"action": "file", "item": ids, **FILING})
-    client.post(reverse("powers:compile"), {"action": "publish", "item": ids})
+    client.post(reverse("powers:compile"), {"action": "publish", "item": ids, "confirmed": "1"})
     for power in accepted:
         power.refresh_from_db()
         assert power.status == Status.PUBLISHED and power.filing_reference == "X法制备〔2026〕12号"

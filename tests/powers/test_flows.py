@@ -13,6 +13,7 @@ from powers.services import flow_edge_add, flow_replace, flow_step_save
 from review.choices import Action, Status
 from review.services import WorkflowError, review_transition
 from tests.factories import PowerItemFactory
+from tests.workflow import walk
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -255,15 +256,7 @@ def test_editor_adds_a_step_and_a_link_and_errors_name_the_problem(people, power
 
 
 def test_editing_a_published_flow_keeps_the_published_one(people, power_a):
-    import datetime
-
-    for action, actor in [(Action.SUBMIT, people.staff_a), (Action.UNIT_APPROVE, people.head_a),
-                          (Action.LEADER_APPROVE, people.leader_a), (Action.ACCEPT, people.office)]:
-        review_transition(item=power_a, action=action, actor=actor, meeting_date=datetime.date.today())
-    review_transition(item=power_a, action=Action.FILE, actor=people.office, filed_on=datetime.date.today(),
-                      filing_reference="备1", filing_bodies=["legal"])
-    review_transition(item=power_a, action=Action.PUBLISH, actor=people.office)
-    power_a.refresh_from_db()
+    walk(power_a, people)
     flow_step_save(power=power_a, actor=people.staff_a, lock_version=power_a.lock_version,
                    data={"name": "送达", "handler_text": "队员", "time_limit_days": 2})
     power_a.refresh_from_db()

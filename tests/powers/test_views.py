@@ -6,6 +6,7 @@ from review.choices import Action, Status
 from review.models import ReviewRecord
 from review.services import review_transition
 from tests.factories import PowerItemFactory
+from tests.workflow import walk
 
 
 def form_data(power=None, **overrides):
@@ -150,15 +151,7 @@ def test_submitted_item_cannot_be_edited(people, power_a, client_for):
 
 
 def test_editing_a_published_power_starts_a_new_revision_and_keeps_the_published_one(people, power_a, client_for):
-    import datetime
-
-    for action, actor in [(Action.SUBMIT, people.staff_a), (Action.UNIT_APPROVE, people.head_a),
-                          (Action.LEADER_APPROVE, people.leader_a), (Action.ACCEPT, people.office)]:
-        review_transition(item=power_a, action=action, actor=actor, meeting_date=datetime.date.today())
-    review_transition(item=power_a, action=Action.FILE, actor=people.office, filed_on=datetime.date.today(),
-                      filing_reference="备2026-1", filing_bodies=["legal"])
-    review_transition(item=power_a, action=Action.PUBLISH, actor=people.office)
-    power_a.refresh_from_db()
+    walk(power_a, people, filing_reference="备2026-1")
     published_name = power_a.name
     client_for(people.staff_a).post(reverse("powers:edit", args=[power_a.pk]), form_data(power_a, name="新版本名称"))
     power_a.refresh_from_db()

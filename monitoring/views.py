@@ -9,7 +9,7 @@ from django.views import View
 from org.inputs import parse_int
 from review.services import WorkflowError
 from review.workflow import EDITOR, OFFICE
-from riskpoints.choices import FoundBy
+from riskpoints.choices import FindingLevel, FoundBy
 from riskpoints.forms import RiskPointForm
 from riskpoints.models import RiskPoint
 from riskpoints.views import RiskEditView
@@ -145,7 +145,9 @@ class ProposalAcceptView(RiskEditView):
 
     def initial(self, proposal):
         initial = {"unit": proposal.target_unit_id, "found_by": proposal.found_by, "title": proposal.title,
-                   "description": proposal.description}
+                   "description": proposal.description,
+                   # A proposal without a post is a risk of the unit's work (部门层面) until the unit says otherwise.
+                   "finding_level": FindingLevel.POST if proposal.post_id else FindingLevel.DEPARTMENT}
         initial.update({k: v for k, v in (("post", proposal.post_id), ("power", proposal.power_id)) if v})
         return initial
 

@@ -61,6 +61,7 @@ class Command(BaseCommand):
                 users = self.seed_users(units)
             created = self.seed_powers(units, users)
             risks = self.seed_risks(units, users)
+            self.seed_proposal(units, users)
             self.seed_publications(units, users)
         self.stdout.write(self.style.SUCCESS(
             f"演示数据就绪：{Unit.objects.count()} 个单位，{Post.objects.count()} 个岗位，"
@@ -106,6 +107,7 @@ class Command(BaseCommand):
             account(username, real_name, unit, post_name, roles, title)
         for username, real_name, title, oversees in org_data.LEADERS:
             account(username, real_name, "JU", "副局长", ["leader"], title, oversees)
+        account("expert", "马文涛", "JU", None, ["expert"], "评审专家（市纪委特邀）")
         for code, *_ in org_data.UNITS:
             if code == "FKB":
                 continue
@@ -267,6 +269,19 @@ class Command(BaseCommand):
                 self.walk(risk, Status.DRAFT if target == "no_plan" else target, self.actors(unit, users), index)
             created += 1
         return created
+
+    def seed_proposal(self, units, users):
+        """One pending 领导点 proposal, waiting for the 规划执法大队 (plans got their three layers
+        from plan_save's defaults: post holder, unit head, overseeing leader)."""
+        from monitoring.models import RiskProposal
+        from monitoring.services import proposal_create
+
+        if RiskProposal.objects.exists():
+            return
+        proposal_create(
+            actor=self.leader_for(units["GHDD"], users), found_by="leader", target_unit=units["GHDD"],
+            title="违法建设拆除后复查流于形式",
+            description="强制拆除后未按期复查，当事人恢复搭建时无人发现，存在以“已拆除”结案、放任违建的风险。")
 
     def responsible(self, kind, unit, post, users, head, staff):
         if kind == "leader":

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
+from django.db.models import IntegerField, Value
 
 HIDDEN_FIELDS = {"lock_version", "updated_at", "created_at", "published_record", "submitted_at"}
 
@@ -67,3 +68,24 @@ def history_entries(records, title=str):
                 continue
         entries.append(entry)
     return entries
+
+
+def history_union(sources):
+    """Every record of several historical querysets (an item's and its child rows'), newest
+    first, as (date, id, source index) rows: paged by the database, however long the history."""
+    rows = [qs.order_by().values_list("history_date", "history_id", Value(i, output_field=IntegerField()))
+            for i, qs in enumerate(sources)]
+    union = rows[0].union(*rows[1:], all=True) if len(rows) > 1 else rows[0]
+    return union.order_by("-history_date", "-history_id")
+
+
+def history_page_records(sources, rows):
+    """The historical records of one page of ``history_union`` rows, in the page's order."""
+    wanted = {}
+    for _date, history_id, index in rows:
+        wanted.setdefault(index, []).append(history_id)
+    found = {}
+    for index, ids in wanted.items():
+        for record in sources[index].filter(history_id__in=ids).select_related("history_user"):
+            found[(index, record.history_id)] = record
+    return [found[(index, history_id)] for _date, history_id, index in rows if (index, history_id) in found]

@@ -15,7 +15,7 @@ from org.inputs import parse_ids
 from . import registry
 from .choices import Action, Status
 from .forms import TransitionForm, offer_publication
-from .history import history_entries
+from .history import history_entries, history_page_records, history_union
 from .services import WorkflowError, review_delete, review_trail, review_transition, review_transition_many
 from .workflow import (
     EDITOR, OFFICE, TRANSITIONS, available_transitions, delete_refusal, may_edit, pending_q, refusal, waiting_for,
@@ -116,17 +116,16 @@ class HistoryView(View):
     model = None
     children = ()  # (historical manager of the child model, lookup to the parent)
     template_name = "review/history.html"
+    paginate_by = 30
 
     def get(self, request, pk):
         item = get_object_or_404(self.model.objects.for_user(request.user), pk=pk)
-        records = list(item.history.select_related("history_user").order_by("-history_date", "-history_id")[:200])
-        for child_model, lookup in (*self.children, *registry.history_children(self.model)):
-            records += list(
-                child_model.history.filter(**{lookup: item.pk}).select_related("history_user")
-                .order_by("-history_date", "-history_id")[:200]
-            )
-        records.sort(key=lambda r: (r.history_date, r.history_id), reverse=True)
-        page = Paginator(history_entries(records, title=self.entry_title), 30).get_page(request.GET.get("page"))
+        sources = [item.history.all()] + [
+            child_model.history.filter(**{lookup: item.pk})
+            for child_model, lookup in (*self.children, *registry.history_children(self.model))
+        ]
+        page = Paginator(history_union(sources), self.paginate_by).get_page(request.GET.get("page"))
+        page.object_list = history_entries(history_page_records(sources, page.object_list), title=self.entry_title)
         return render(request, self.template_name, {"object": item, "page_obj": page, "opts": self.model._meta})
 
     def entry_title(self, record):

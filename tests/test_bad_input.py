@@ -10,6 +10,7 @@ from xml.sax.saxutils import escape
 import pytest
 from axes.models import AccessAttempt
 from django import forms
+from django.db import DataError
 from django.test import Client
 from django.urls import reverse
 from hypothesis import given, settings, strategies as st
@@ -282,3 +283,29 @@ def test_every_project_form_refuses_control_characters():
         and cls.__module__ != "org.inputs"
     }
     assert unguarded == NOT_YET_GUARDED
+
+
+# --- found by the fuzzing, in code this change could not touch ---------------------------------------
+# Strict: each one fails the suite once fixed, so that its mark (and the fuzz's exclusion) go.
+
+@pytest.mark.xfail(strict=True, raises=ValueError, reason="public EntryView.entry (and OpinionView through it) filter by a raw path code; NUL reaches PostgreSQL")
+@pytest.mark.parametrize("method,url", [("get", "/public/powers/a%00b/"), ("get", "/public/risks/a%00b/"),
+                                        ("post", "/public/opinion/power/a%00b/")])
+def test_a_public_address_with_a_nul_is_404(db, method, url):
+    assert getattr(Client(), method)(url, {"text": "意见内容足够长"}).status_code == 404
+
+
+@pytest.mark.xfail(strict=True, raises=(ValueError, DataError),
+                   reason="PublicationDetailView passes request.POST['reason'] to the service unchecked")
+@pytest.mark.parametrize("reason", ["原因\x00", "原" * 201])
+def test_withdrawing_with_a_bad_reason_is_refused(people, power_a, client_for, reason):
+    from public.models import PublicationState
+    from tests.public.test_public import publish, walk
+
+    walk(power_a, people)
+    publication = publish(people)
+    response = client_for(people.office).post(reverse("public_admin:detail", args=[publication.pk]),
+                                              {"op": "withdraw", "reason": reason})
+    assert response.status_code in (200, 302, 400)
+    publication.refresh_from_db()
+    assert publication.state == PublicationState.PUBLISHED

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from org.choices import Role
 from org.models import Unit, User
-from org.scoping import subtree_q
+from org.scoping import office_bureau, subtree_q
 from review.choices import Status
 from review.services import WorkflowError, children_sync, review_begin_edit, review_finish_edit
 from review.workflow import EDITOR, OFFICE
@@ -36,9 +36,7 @@ def responsibility_rules(bureau):
 
 def responsibility_rules_save(*, actor, rules):
     """The office sets, per level, which layer answers for the risk ({level: Layer})."""
-    bureau = actor.unit.bureau if actor.unit_id else None
-    if bureau is None or bureau.pk not in OFFICE.units(actor):
-        raise PermissionDenied(_("只有防控办可以修改分级负责规则。"))
+    bureau = office_bureau(actor, _("只有防控办可以修改分级负责规则。"))
     if any(layer not in Layer.values for layer in rules.values()):
         raise ValidationError(_("无效的责任层级。"))
     with transaction.atomic():
@@ -300,9 +298,7 @@ def evidence_add(*, measure, actor, upload):
 def round_open(*, actor, year):
     """Open ``year``'s round: last round's accepted and published risk points, with their
     plans, are carried over as drafts to be confirmed (unchanged / changed / retired)."""
-    bureau = actor.unit.bureau if actor.unit_id else None
-    if bureau is None or not OFFICE.units(actor):
-        raise PermissionDenied(_("只有防控办可以开启新年度。"))
+    bureau = office_bureau(actor, _("只有防控办可以开启新年度。"))
     with transaction.atomic():
         previous = Round.objects.filter(bureau=bureau).order_by("-year").first()
         if previous and year <= previous.year:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from org.inputs import parse_int
+from org.scoping import office_bureau, user_bureau
 from review.services import WorkflowError
 from review.views import editable_or_new
 from review.workflow import OFFICE
@@ -124,9 +125,7 @@ class RulesView(View):
     """The office sets 分级负责: which of the three layers answers for a risk of each level."""
 
     def bureau(self, request):
-        if not OFFICE.units(request.user):
-            raise PermissionDenied(_("只有防控办可以修改分级负责规则。"))
-        return request.user.unit.bureau
+        return office_bureau(request.user, _("只有防控办可以修改分级负责规则。"))
 
     def get(self, request):
         bureau = self.bureau(request)
@@ -146,7 +145,7 @@ class RoundsView(View):
     """Yearly rounds; the office opens next year's, carrying accepted risk points over."""
 
     def get(self, request):
-        bureau = request.user.unit.bureau if request.user.unit_id else None
+        bureau = user_bureau(request.user)
         rounds = Round.objects.filter(bureau=bureau).order_by("-year")
         return render(request, "controls/rounds.html", {
             "rounds": rounds, "is_office": bool(OFFICE.units(request.user)),

@@ -12,6 +12,7 @@ computed once per user object and kept on it for the rest of the request.
   office set includes them, so every write stays refused.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 
@@ -59,6 +60,19 @@ def overseen_unit_ids(user):
 def bureau_unit_ids(user):
     """Every unit of the user's bureau."""
     return _cached(user, "bureau", lambda: _subtree_ids([user.unit.bureau.pk]) if user.unit_id else [])
+
+
+def user_bureau(user):
+    """The bureau the user works in (None for a user without a unit)."""
+    return user.unit.bureau if user.is_authenticated and user.unit_id else None
+
+
+def office_bureau(user, refusal):
+    """The bureau whose risk-control office ``user`` is; anyone else is refused with ``refusal``."""
+    bureau = user_bureau(user)
+    if bureau is None or not user.has_role(Role.OFFICE):
+        raise PermissionDenied(refusal)
+    return bureau
 
 
 def editable_unit_ids(user):

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
@@ -26,6 +25,7 @@ from django.views.decorators.vary import vary_on_cookie
 from org.client import client_ip
 from org.inputs import parse_int, search_term
 from org.models import Unit
+from org.scoping import office_bureau
 from powers.choices import PowerCategory
 from powers.flowchart import FlowchartError, render_flow_svg
 from powers.flows import statutory_total
@@ -270,9 +270,7 @@ class LanguageView(View):
 
 class OfficeMixin:
     def bureau(self, request):
-        if not OFFICE.units(request.user):
-            raise PermissionDenied(_("只有防控办可以管理公示。"))
-        return request.user.unit.bureau
+        return office_bureau(request.user, _("只有防控办可以管理公示。"))
 
     def units(self, request):
         return Unit.objects.filter(pk__in=OFFICE.units(request.user)).order_by("order", "code")

@@ -4,7 +4,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from org.models import Post, Unit
-from org.scoping import visible_unit_ids
+from org.scoping import user_bureau, visible_unit_ids
 from review.choices import Status
 from review.filters import ListFilterSet
 
@@ -49,7 +49,7 @@ class RiskPointFilter(ListFilterSet):
             kwargs["data"] = data
         super().__init__(*args, user=user, **kwargs)
         visible = visible_unit_ids(user)
-        bureau = user.unit.bureau if user.unit_id else None
+        bureau = user_bureau(user)
         self.filters["round"].queryset = Round.objects.filter(bureau=bureau)
         self.filters["unit"].queryset = Unit.objects.filter(pk__in=visible)
         self.filters["post"].queryset = Post.objects.filter(unit__in=visible).select_related("unit")

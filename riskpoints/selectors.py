@@ -4,6 +4,8 @@ from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from org.scoping import user_bureau
+
 from .choices import LEVEL_COLOURS, CarryDecision, RiskLevel
 from .models import RiskPoint, Round
 
@@ -20,7 +22,7 @@ def open_round(bureau):
 
 def current_round(user):
     """The open round of the user's bureau."""
-    return open_round(user.unit.bureau if user.unit_id else None)
+    return open_round(user_bureau(user))
 
 
 def register_for(user):

@@ -5,11 +5,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from org.scoping import office_bureau
 from review import registry
 from review.choices import Action, Status
 from review.models import ReviewRecord
 from review.services import WorkflowError, review_begin_edit, review_create, review_finish_edit
-from review.workflow import EDITOR, OFFICE
+from review.workflow import EDITOR
 
 from .choices import CATEGORY_IMPORTANCE, CATEGORY_KEY_AREA, CarryDecision, RiskKind, RiskLevel
 from .models import AssessmentRubric, RiskCodeCounter, RiskPoint, Round
@@ -42,9 +43,7 @@ def rubric_for(bureau):
 
 def rubric_save(*, actor, values):
     """The office changes its bureau's rubric; later registrations and edits follow it."""
-    bureau = actor.unit.bureau if actor.unit_id else None
-    if bureau is None or bureau.pk not in OFFICE.units(actor):
-        raise PermissionDenied(_("只有防控办可以修改评定标准。"))
+    bureau = office_bureau(actor, _("只有防控办可以修改评定标准。"))
     with transaction.atomic():
         rubric = AssessmentRubric.objects.select_for_update().get(pk=rubric_for(bureau).pk)
         for field, value in values.items():

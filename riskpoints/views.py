@@ -10,7 +10,7 @@ from django_filters.views import FilterView
 from org.choices import Role
 from org.inputs import parse_int, search_term
 from org.models import Post, Unit
-from org.scoping import visible_unit_ids
+from org.scoping import office_bureau, user_bureau, visible_unit_ids
 from org.services import post_mark_key
 from review.services import WorkflowError
 from review.history import display_value
@@ -124,7 +124,7 @@ class RiskEditView(View):
 
 
 def _user_rubric(user):
-    bureau = user.unit.bureau if user.unit_id else None
+    bureau = user_bureau(user)
     return rubric_for(bureau) if bureau else AssessmentRubric()
 
 
@@ -260,9 +260,7 @@ class RubricView(View):
     """The office sets how the four factors suggest a level."""
 
     def get_rubric(self, request):
-        if not OFFICE.units(request.user):
-            raise PermissionDenied(_("只有防控办可以修改评定标准。"))
-        return rubric_for(request.user.unit.bureau)
+        return rubric_for(office_bureau(request.user, _("只有防控办可以修改评定标准。")))
 
     def get(self, request):
         rubric = self.get_rubric(request)

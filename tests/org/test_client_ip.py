@@ -62,3 +62,15 @@ def test_login_lockout_counts_the_client_not_the_proxy(people, client):
     other = client.post(url, {"username": "staff_a", "password": "wrong"}, REMOTE_ADDR="10.0.0.5",
                         HTTP_X_FORWARDED_FOR="203.0.113.8")
     assert other.status_code == 200
+
+
+def test_office_bureau_is_the_one_answer_to_whose_office_this_is(people, bureau):
+    from django.core.exceptions import PermissionDenied
+
+    from org.scoping import office_bureau, user_bureau
+
+    assert office_bureau(people.office, "x") == bureau.ju
+    for persona in ("staff_a", "head_a", "leader_a", "director", "nobody"):
+        with pytest.raises(PermissionDenied):
+            office_bureau(getattr(people, persona), "只有防控办")
+    assert user_bureau(people.squad_staff) == bureau.ju

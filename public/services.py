@@ -180,7 +180,18 @@ def publication_add(*, actor, items):
         target = publication_target(item)
         if target is not None:
             targets.setdefault(target.pk, target)
-    return [publication_renew(actor=actor, publication=pub) for pub in targets.values()]
+    return [publication_renew(actor=actor, publication=_newest_version(pub)) for pub in targets.values()]
+
+
+def _newest_version(publication):
+    """``publication``, or the version that replaced it while this transaction waited for its
+    lock (two offices publishing at once both add to the same current publication)."""
+    while True:
+        locked = Publication.objects.select_for_update().get(pk=publication.pk)
+        newer = Publication.objects.filter(previous=locked).first()
+        if locked.state != PublicationState.SUPERSEDED or newer is None:
+            return locked
+        publication = newer
 
 
 def public_presence(item):

@@ -142,3 +142,11 @@ def test_only_a_current_publication_gets_a_new_version(people, current):
     publication_withdraw(actor=people.office, publication=current, reason="更正")
     with pytest.raises(WorkflowError, match="只有发布中的公示可以更新"):
         publication_renew(actor=people.office, publication=current)
+
+
+def test_adding_to_a_version_replaced_meanwhile_goes_to_its_newest_version(people, current):
+    from public.services import _newest_version, publication_renew
+
+    newer = publication_renew(actor=people.office, publication=current)
+    newest = publication_renew(actor=people.office, publication=newer)
+    assert _newest_version(current) == newest

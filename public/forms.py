@@ -5,6 +5,8 @@ from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 
+from org.inputs import GuardedForm, GuardedModelForm
+
 from .models import Publication
 
 CHALLENGE_SALT = "public.opinion.challenge"
@@ -18,7 +20,7 @@ def new_challenge():
     return f"{a} + {b} = ?", signing.dumps(a + b, salt=CHALLENGE_SALT)
 
 
-class OpinionForm(forms.Form):
+class OpinionForm(GuardedForm):
     text = forms.CharField(label=_("您的意见或反映的问题"), max_length=2000, min_length=5,
                            widget=forms.Textarea(attrs={"rows": 5}))
     contact = forms.CharField(label=_("联系方式（可不填，仅供核实情况，不会公开）"), max_length=100, required=False)
@@ -37,7 +39,7 @@ class OpinionForm(forms.Form):
         return cleaned
 
 
-class PublicationForm(forms.ModelForm):
+class PublicationForm(GuardedModelForm):
     class Meta:
         model = Publication
         fields = ["title", "all_units", "units", "include_powers", "include_internal_powers", "include_risks", "starts_on", "ends_on"]
@@ -63,3 +65,8 @@ class PublicationForm(forms.ModelForm):
         return cleaned
 
 
+
+
+class WithdrawForm(GuardedForm):
+    reason = forms.CharField(label=_("撤回原因"), max_length=Publication._meta.get_field("withdraw_reason").max_length,
+                             error_messages={"required": _("撤回公示须说明原因。")})

@@ -23,7 +23,7 @@ from django.views.decorators.http import condition
 from django.views.decorators.vary import vary_on_cookie
 
 from org.client import client_ip
-from org.inputs import parse_int, search_term
+from org.inputs import parse_int, search_term, single_line
 from org.models import Unit
 from org.scoping import office_bureau
 from powers.choices import PowerCategory
@@ -33,7 +33,7 @@ from review.services import WorkflowError
 from review.workflow import OFFICE
 from riskpoints.choices import RiskLevel
 
-from .forms import OpinionForm, PublicationForm, new_challenge
+from .forms import OpinionForm, PublicationForm, WithdrawForm, new_challenge
 from .models import EntryKind, Publication, PublicationState
 from .selectors import current_entries, last_change
 from .services import opinion_submit, publication_preview, publication_publish, publication_save, publication_withdraw
@@ -167,6 +167,8 @@ class EntryView(View):
     template_name = None
 
     def entry(self, code):
+        if code != single_line(code):  # no code holds a control character; NUL would reach the database
+            raise Http404
         entry = current_entries(self.kind).filter(code=code).first()
         if entry is None:
             raise Http404
@@ -340,7 +342,10 @@ class PublicationDetailView(OfficeMixin, View):
                 publication_publish(actor=request.user, publication=pub)
                 messages.success(request, _("公示已发布：公众现在看到的就是此刻冻结的内容。"))
             elif request.POST.get("op") == "withdraw":
-                publication_withdraw(actor=request.user, publication=pub, reason=request.POST.get("reason", ""))
+                form = WithdrawForm(request.POST)
+                if not form.is_valid():
+                    raise WorkflowError("；".join(e for errors in form.errors.values() for e in errors))
+                publication_withdraw(actor=request.user, publication=pub, reason=form.cleaned_data["reason"])
                 messages.success(request, _("公示已撤回。"))
         except WorkflowError as exc:
             messages.error(request, exc.message)

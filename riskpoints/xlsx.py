@@ -36,6 +36,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet._reader import WorkSheetParser
 
+from org.inputs import GuardedForm
 from org.models import Post, Unit
 from org.scoping import editable_unit_ids, visible_unit_ids
 from powers.models import PowerItem
@@ -540,7 +541,7 @@ class TemplateView(View):
         return _xlsx_response(wb, "risk-register-template.xlsx")
 
 
-class ImportForm(forms.Form):
+class ImportForm(GuardedForm):
     file = forms.FileField(label=gettext_lazy("Excel 文件（.xlsx）"),
                            help_text=gettext_lazy("不超过 20 MB、5 万行；大文件在后台检查和导入，页面会显示进度。"))
 

@@ -10,7 +10,6 @@ from xml.sax.saxutils import escape
 import pytest
 from axes.models import AccessAttempt
 from django import forms
-from django.db import DataError
 from django.test import Client
 from django.urls import reverse
 from hypothesis import given, settings, strategies as st
@@ -259,9 +258,6 @@ def test_any_label_and_step_name_draws_and_shows_as_one_line(label, name):
 PROJECT_APPS = ("org", "powers", "riskpoints", "controls", "review", "public", "monitoring", "notices")
 # Forms in files other people are changing right now; their text fields still refuse NUL
 # through Django's own check. Remove a name once its form inherits the guard.
-NOT_YET_GUARDED = {"public.forms.OpinionForm", "public.forms.PublicationForm", "riskpoints.xlsx.ImportForm"}
-
-
 def all_subclasses(cls):
     for sub in cls.__subclasses__():
         yield sub
@@ -282,21 +278,17 @@ def test_every_project_form_refuses_control_characters():
         if cls.__module__.split(".")[0] in PROJECT_APPS and not issubclass(cls, TextGuardMixin)
         and cls.__module__ != "org.inputs"
     }
-    assert unguarded == NOT_YET_GUARDED
+    assert not unguarded
 
 
-# --- found by the fuzzing, in code this change could not touch ---------------------------------------
-# Strict: each one fails the suite once fixed, so that its mark (and the fuzz's exclusion) go.
+# --- found by the fuzzing -------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason="public EntryView.entry (and OpinionView through it) filter by a raw path code; NUL reaches PostgreSQL")
 @pytest.mark.parametrize("method,url", [("get", "/public/powers/a%00b/"), ("get", "/public/risks/a%00b/"),
                                         ("post", "/public/opinion/power/a%00b/")])
 def test_a_public_address_with_a_nul_is_404(db, method, url):
     assert getattr(Client(), method)(url, {"text": "意见内容足够长"}).status_code == 404
 
 
-@pytest.mark.xfail(strict=True, raises=(ValueError, DataError),
-                   reason="PublicationDetailView passes request.POST['reason'] to the service unchecked")
 @pytest.mark.parametrize("reason", ["原因\x00", "原" * 201])
 def test_withdrawing_with_a_bad_reason_is_refused(people, power_a, client_for, reason):
     from public.models import PublicationState

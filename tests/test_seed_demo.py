@@ -1,3 +1,6 @@
+import re
+from pathlib import Path
+
 from django.core.management import call_command
 
 from org.models import Post, Unit, User
@@ -35,3 +38,10 @@ def test_seed_demo_builds_a_bureau_and_runs_twice_without_duplicates(db):
     assert all(not p.flow_problems() for p in PowerItem.objects.all())
     branching = sum(1 for p in PowerItem.objects.all() if len(p.flow["edges"]) >= len(p.flow["steps"]))
     assert branching >= 10
+
+    # The README's table of demo accounts names each account as the demo seeds it.
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    rows = re.findall(r"^\| `([a-z0-9_]+)` \| ([^|]+) \|", readme, re.M)
+    assert len(rows) >= 8
+    for username, name in rows:
+        assert User.objects.get(username=username).real_name == name.strip(), username

@@ -153,3 +153,16 @@ def test_a_draft_power_a_risk_point_refers_to_cannot_be_deleted(people, bureau, 
     with pytest.raises(WorkflowError, match="已被其他记录引用"):
         review_delete(item=power_a, actor=people.staff_a)
     assert type(power_a).objects.filter(pk=power_a.pk).exists()
+
+
+def test_a_reviewer_on_a_phone_sees_the_review_card_first(people, power_a, client_for):
+    """The side column (with 审核操作) is ordered before the record on small screens, for the
+    person who may act; others keep the record first."""
+    from review.choices import Action
+    from review.services import review_transition
+
+    review_transition(item=power_a, action=Action.SUBMIT, actor=people.staff_a)
+    reviewer = client_for(people.head_a).get(power_a.get_absolute_url()).content.decode()
+    assert 'col-lg-4 order-1 order-lg-2' in reviewer and 'col-lg-8 order-2 order-lg-1' in reviewer
+    reader = client_for(people.director).get(power_a.get_absolute_url()).content.decode()
+    assert "order-1 order-lg-2" not in reader

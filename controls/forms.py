@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from org.inputs import MAX_FORMSET_ROWS, GuardedForm, GuardedModelForm
 from org.models import Unit, User
 from org.scoping import subtree_q
-
+from review.forms import LockedModelForm
 from riskpoints.choices import RiskLevel
 
 from .choices import KINDS_FOR_RISK, LAYER_FIELDS, Layer, MeasureKind
@@ -16,11 +16,10 @@ def person_label(user):
     return f"{user.display_name}（{user.unit.short_name or user.unit.name}{' · ' + user.title if user.title else ''}）"
 
 
-class ControlPlanForm(GuardedModelForm):
+class ControlPlanForm(LockedModelForm):
     """The plan's own fields and its three layers. ``risk_point`` is unique: a second plan is
-    refused here already. With ``risk``, each layer lists the people eligible for it first."""
-
-    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+    refused here already. With ``risk``, each layer lists the people eligible for it first. The
+    version carried is the risk point's: the plan is edited as part of it."""
 
     class Meta:
         model = ControlPlan
@@ -29,7 +28,7 @@ class ControlPlanForm(GuardedModelForm):
         error_messages = {"risk_point": {"unique": _("该风险点已有防控方案：一个风险点只能有一套防控措施。")}}
 
     def __init__(self, *args, risk=None, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, lock_item=risk, **kwargs)
         if risk is None:
             return
         from .services import layer_candidates

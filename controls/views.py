@@ -34,7 +34,7 @@ class PlanEditView(View):
 
     def forms(self, request, risk, data=None):
         plan = ControlPlan.objects.filter(risk_point=risk).first() or ControlPlan(risk_point=risk)
-        initial = {"risk_point": risk.pk, "lock_version": risk.lock_version}
+        initial = {"risk_point": risk.pk}
         if data is None:  # empty layers start from who would normally stand there
             defaults = layers_default(risk)
             initial.update({name: defaults[layer].pk for layer, name in LAYER_FIELDS.items()

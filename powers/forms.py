@@ -3,23 +3,13 @@ from django.core.validators import MinValueValidator
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from org.inputs import MAX_FORMSET_ROWS, GuardedForm, GuardedModelForm
+from org.inputs import MAX_FORMSET_ROWS, GuardedModelForm
 from org.models import Post, Unit
 from org.scoping import bureau_unit_ids, editable_unit_ids
+from review.forms import LockedForm, LockedModelForm
 
 from .limits import limit_errors
 from .models import CATALOGUE_FIELDS, FlowStep, LegalBasis, PowerItem
-
-
-class LockedModelForm(GuardedModelForm):
-    """A model form that carries the version it was opened at, so a stale save is refused."""
-
-    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.initial["lock_version"] = self.instance.lock_version
 
 
 class PowerItemForm(LockedModelForm):
@@ -101,11 +91,11 @@ def legal_basis_rows(formset):
     return rows
 
 
-class FlowStepForm(GuardedModelForm):
+class FlowStepForm(LockedModelForm):
     """A step of the flow. A new step also says which step it follows (the last one unless the
-    user picks another, or none), so a straight flow needs no separate link."""
+    user picks another, or none), so a straight flow needs no separate link. The version
+    carried is the power's (``lock_item``), not the step's."""
 
-    lock_version = forms.IntegerField(widget=forms.HiddenInput)
     after = forms.ModelChoiceField(
         label=_("接在哪个环节之后"), queryset=FlowStep.objects.none(), required=False, empty_label=_("（不连接，稍后在“连线”中添加）"),
         help_text=_("默认接在最后一个环节之后；分支可改选其他环节，或先不连接。"),
@@ -127,7 +117,7 @@ class FlowStepForm(GuardedModelForm):
         }
 
     def __init__(self, *args, power, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, lock_item=power, **kwargs)
         # Any unit of the bureau may handle a step (a hearing is held by 法制科), not only the
         # editor's own; the bureau's set is the one door to those units.
         units = Unit.objects.filter(pk__in=bureau_unit_ids(user))
@@ -143,8 +133,6 @@ class FlowStepForm(GuardedModelForm):
             self.fields["after"].queryset = steps
             if not self.is_bound:
                 self.initial["after"] = steps.last()
-        if not self.is_bound:
-            self.initial["lock_version"] = power.lock_version
 
     def clean(self):
         cleaned = super().clean()
@@ -168,15 +156,14 @@ class FlowStepForm(GuardedModelForm):
         return cleaned
 
 
-class FlowEdgeForm(GuardedForm):
-    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+class FlowEdgeForm(LockedForm):
     source = forms.ModelChoiceField(label=_("从环节"), queryset=FlowStep.objects.none())
     target = forms.ModelChoiceField(label=_("到环节"), queryset=FlowStep.objects.none())
     label = forms.CharField(label=_("条件/分支（可选）"), max_length=30, required=False,
                             widget=forms.TextInput(attrs={"list": "edge-labels"}))
 
     def __init__(self, *args, power, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, lock_item=power, **kwargs)
         # Any step id is accepted here so that a link to another flow gets the service's
         # message rather than a generic "invalid choice".
         self.fields["source"].queryset = FlowStep.objects.all()
@@ -184,5 +171,3 @@ class FlowEdgeForm(GuardedForm):
         self.fields["source"].choices = self.fields["target"].choices = [("", "---------")] + [
             (s.pk, s.name) for s in power.steps.order_by("order", "pk")
         ]
-        if not self.is_bound:
-            self.initial["lock_version"] = power.lock_version

@@ -1,9 +1,27 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from org.inputs import GuardedForm
+from org.inputs import GuardedForm, GuardedModelForm
 
 from .choices import Action, FilingBody
+
+
+class LockedForm(GuardedForm):
+    """Carries the version of the reviewable item it was opened at: ``review_begin_edit`` refuses
+    a save from a stale form (a missing or garbled version counts as stale). The item is
+    ``lock_item`` or, for a model form, its instance."""
+
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, *args, lock_item=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        item = lock_item if lock_item is not None else getattr(self, "instance", None)
+        if getattr(item, "lock_version", None) is not None and not self.is_bound:
+            self.initial["lock_version"] = item.lock_version
+
+
+class LockedModelForm(LockedForm, GuardedModelForm):
+    pass
 
 
 class TransitionForm(GuardedForm):

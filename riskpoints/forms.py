@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from org.inputs import GuardedModelForm, parse_int
 from org.models import Post, Unit
 from org.scoping import editable_unit_ids
-from powers.forms import LockedModelForm
 from powers.models import FlowStep, PowerItem
+from review.forms import LockedModelForm
 
 from .choices import FACTORS, GRADES, KeyArea
 from .models import AssessmentRubric, RiskPoint

@@ -1,16 +1,16 @@
 from django.urls import path
 
-from . import views, xlsx
+from . import views
 
 app_name = "riskpoints"
 urlpatterns = [
     path("", views.RiskListView.as_view(), name="list"),
     path("new/", views.RiskEditView.as_view(), name="create"),
     path("compile/", views.RiskCompileView.as_view(), name="compile"),
-    path("export.xlsx", xlsx.ExportView.as_view(), name="export"),
-    path("import/", xlsx.ImportView.as_view(), name="import"),
-    path("import/template.xlsx", xlsx.TemplateView.as_view(), name="import_template"),
-    path("import/<int:pk>/", xlsx.ImportStatusView.as_view(), name="import_status"),
+    path("export.xlsx", views.ExportView.as_view(), name="export"),
+    path("import/", views.ImportView.as_view(), name="import"),
+    path("import/template.xlsx", views.TemplateView.as_view(), name="import_template"),
+    path("import/<int:pk>/", views.ImportStatusView.as_view(), name="import_status"),
     path("rubric/", views.RubricView.as_view(), name="rubric"),
     path("form/suggestion/", views.SuggestionView.as_view(), name="suggest"),
     path("form/powers/", views.PowerOptionsView.as_view(), name="power_options"),

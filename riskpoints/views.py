@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView
@@ -20,10 +21,11 @@ from review.workflow import EDITOR, OFFICE
 
 from .choices import FACTORS
 from .filters import RiskPointFilter
-from .forms import RiskPointForm, RubricForm
-from .models import AssessmentRubric, RiskPoint
+from .forms import ImportForm, RiskPointForm, RubricForm
+from .models import AssessmentRubric, RegisterImport, RiskPoint
 from .selectors import current_round, level_counts, register_for
 from .services import risk_carry_decide, risk_create, risk_update, rubric_for, rubric_save
+from .xlsx import COLUMNS, register_import_start, register_workbook, template_workbook, xlsx_response
 
 # The plan and its measures belong to the controls app above this one; pages here only read
 # them through the relation, by name.
@@ -275,3 +277,56 @@ class RubricView(View):
             return redirect("riskpoints:rubric")
         return render(request, "riskpoints/rubric.html", {"form": form, "factors": FACTORS})
 
+
+
+# --- Excel ---------------------------------------------------------------------------------------
+
+class ExportView(View):
+    """The register exactly as filtered on the list page, as .xlsx."""
+
+    def get(self, request):
+        qs = register_for(request.user).select_related("unit", "post", "power", "step", "round").prefetch_related(
+            "plan__measures__responsible")
+        f = RiskPointFilter(data=request.GET, queryset=qs, user=request.user, current_round=current_round(request.user))
+        return xlsx_response(register_workbook(f.qs.order_by("code")), f"risk-register-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+class TemplateView(View):
+    def get(self, request):
+        return xlsx_response(template_workbook(), "risk-register-template.xlsx")
+
+
+def _may_import(request):
+    if not EDITOR.units(request.user):
+        raise PermissionDenied(_("您没有登记廉政风险点的权限。"))
+
+
+class ImportView(View):
+    """Upload a sheet: it is queued for checking and import, and the user follows it on its page."""
+
+    template_name = "riskpoints/import.html"
+
+    def render_page(self, request, form, status=200):
+        recent = RegisterImport.objects.filter(created_by=request.user)[:5]
+        return render(request, self.template_name, {"form": form, "columns": COLUMNS, "recent": recent}, status=status)
+
+    def get(self, request):
+        _may_import(request)
+        return self.render_page(request, ImportForm())
+
+    def post(self, request):
+        _may_import(request)
+        form = ImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_page(request, form, status=400)
+        job = register_import_start(actor=request.user, file=form.cleaned_data["file"])
+        return redirect(job)
+
+
+class ImportStatusView(View):
+    """How an import is going; the page polls its progress fragment until the import ends."""
+
+    def get(self, request, pk):
+        job = get_object_or_404(RegisterImport.objects.filter(created_by=request.user), pk=pk)
+        template = "riskpoints/_import_progress.html" if request.headers.get("HX-Request") else "riskpoints/import_status.html"
+        return render(request, template, {"job": job})

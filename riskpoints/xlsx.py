@@ -1,4 +1,5 @@
-"""The risk register as an Excel sheet: export what a list shows, import a unit's sheet.
+"""The risk register as an Excel sheet: export what a list shows, import a unit's sheet (the
+sheets and the import service; the pages are in ``views``).
 
 The columns are defined once (``COLUMNS``) for the template, the import and the export. An
 import is all or nothing: every row is checked first, and a sheet with any bad row is refused
@@ -15,20 +16,16 @@ from collections import Counter
 from io import BytesIO
 
 from celery.exceptions import SoftTimeLimitExceeded
-from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views import View
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -36,7 +33,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet._reader import WorkSheetParser
 
-from org.inputs import GuardedForm
 from org.models import Post, Unit
 from org.scoping import editable_unit_ids, visible_unit_ids
 from powers.models import PowerItem
@@ -44,9 +40,7 @@ from review.services import WorkflowError
 from review.workflow import EDITOR
 
 from .choices import FACTORS, FindingLevel, FoundBy, ImportState, RiskKind, RiskLevel
-from .filters import RiskPointFilter
 from .models import RegisterImport, RiskPoint, Round
-from .selectors import current_round, register_for
 from .services import registration_round, risk_check, risk_create_many, rubric_for
 
 logger = logging.getLogger(__name__)
@@ -175,7 +169,7 @@ def _workbook(headers, rows, widths=None):
     return wb
 
 
-def _xlsx_response(wb, filename):
+def xlsx_response(wb, filename):
     out = BytesIO()
     wb.save(out)
     response = HttpResponse(out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -500,91 +494,37 @@ def _check_stored(job):
         return check_sheet(File(local), actor=job.created_by, progress=progress)
 
 
-# --- Views --------------------------------------------------------------------------------
+# --- Sheets to download ---------------------------------------------------------------------
 
 GRADE_LABEL = {3: "高", 2: "中", 1: "低"}
 
 
-class ExportView(View):
-    """The register exactly as filtered on the list page, as .xlsx."""
-
-    def get(self, request):
-        qs = register_for(request.user).select_related("unit", "post", "power", "step", "round").prefetch_related(
-            "plan__measures__responsible")
-        f = RiskPointFilter(data=request.GET, queryset=qs, user=request.user, current_round=current_round(request.user))
-        rows = []
-        for r in f.qs.order_by("code"):
-            measures = list(r.plan.measures.all()) if hasattr(r, "plan") else []
-            rows.append([
-                r.unit.code, r.post.name if r.post else "", r.power.code if r.power else "", r.step.name if r.step else "",
-                r.get_finding_level_display(), r.get_kind_display(), r.get_found_by_display(), r.title, r.description,
-                *(GRADE_LABEL[getattr(r, k)] for k in ("importance", "discretion", "probability", "harm")),
-                r.get_level_display(), r.level_reason, r.code, r.round.year, RiskLevel(r.suggested_level).label,
-                r.get_status_display(), "\n".join(f"{i}. {m.content}" for i, m in enumerate(measures, 1)),
-                "、".join(dict.fromkeys(m.responsible.display_name for m in measures)),
-                "是" if r.post and r.post.is_key else "", r.get_key_area_display() if r.key_area else "",
-            ])
-        wb = _workbook(HEADERS + EXPORT_EXTRA, rows, {"风险表现形式": 40, "防控措施": 50, "风险点": 20})
-        return _xlsx_response(wb, f"risk-register-{timezone.localdate():%Y%m%d}.xlsx")
+def register_workbook(risks):
+    """The register rows ``risks`` (with unit, post, power, step, round and the plan's measures
+    loaded) as a workbook: the import's columns first, then what only an export shows."""
+    rows = []
+    for r in risks:
+        measures = list(r.plan.measures.all()) if hasattr(r, "plan") else []
+        rows.append([
+            r.unit.code, r.post.name if r.post else "", r.power.code if r.power else "", r.step.name if r.step else "",
+            r.get_finding_level_display(), r.get_kind_display(), r.get_found_by_display(), r.title, r.description,
+            *(GRADE_LABEL[getattr(r, k)] for k in ("importance", "discretion", "probability", "harm")),
+            r.get_level_display(), r.level_reason, r.code, r.round.year, RiskLevel(r.suggested_level).label,
+            r.get_status_display(), "\n".join(f"{i}. {m.content}" for i, m in enumerate(measures, 1)),
+            "、".join(dict.fromkeys(m.responsible.display_name for m in measures)),
+            "是" if r.post and r.post.is_key else "", r.get_key_area_display() if r.key_area else "",
+        ])
+    return _workbook(HEADERS + EXPORT_EXTRA, rows, {"风险表现形式": 40, "防控措施": 50, "风险点": 20})
 
 
-class TemplateView(View):
-    def get(self, request):
-        wb = _workbook(HEADERS, [["GHDD", "巡查员", "CF-GH-001", "案件受理", "岗位", "岗位职责", "自己找",
-                                  "发现违建不制止不上报", "巡查中发现违法建设不制止、不上报，向当事人通风报信。",
-                                  "高", "中", "中", "严重", "一级", ""]], {"风险表现形式": 40})
-        notes = wb.create_sheet("填写说明")
-        append_data_row(notes, ["列", "必填", "说明"])
-        for header, _field, required, help_text in COLUMNS:
-            append_data_row(notes, [header, "是" if required else "否", help_text])
-        notes.column_dimensions["A"].width, notes.column_dimensions["C"].width = 16, 60
-        return _xlsx_response(wb, "risk-register-template.xlsx")
-
-
-class ImportForm(GuardedForm):
-    file = forms.FileField(label=gettext_lazy("Excel 文件（.xlsx）"),
-                           help_text=gettext_lazy("不超过 20 MB、5 万行；大文件在后台检查和导入，页面会显示进度。"))
-
-    def clean_file(self):
-        file = self.cleaned_data["file"]
-        try:
-            check_upload(file)
-        except SheetUnreadable as exc:
-            raise ValidationError(str(exc)) from exc
-        return file
-
-
-def _may_import(request):
-    if not EDITOR.units(request.user):
-        raise PermissionDenied(_("您没有登记廉政风险点的权限。"))
-
-
-class ImportView(View):
-    """Upload a sheet: it is queued for checking and import, and the user follows it on its page."""
-
-    template_name = "riskpoints/import.html"
-
-    def render_page(self, request, form, status=200):
-        recent = RegisterImport.objects.filter(created_by=request.user)[:5]
-        return render(request, self.template_name, {"form": form, "columns": COLUMNS, "recent": recent}, status=status)
-
-    def get(self, request):
-        _may_import(request)
-        return self.render_page(request, ImportForm())
-
-    def post(self, request):
-        _may_import(request)
-        form = ImportForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return self.render_page(request, form, status=400)
-        job = register_import_start(actor=request.user, file=form.cleaned_data["file"])
-        return redirect(job)
-
-
-class ImportStatusView(View):
-    """How an import is going; the page polls its progress fragment until the import ends."""
-
-    def get(self, request, pk):
-        job = get_object_or_404(RegisterImport.objects.filter(created_by=request.user), pk=pk)
-        template = "riskpoints/_import_progress.html" if request.headers.get("HX-Request") else "riskpoints/import_status.html"
-        return render(request, template, {"job": job})
+def template_workbook():
+    """An example row and a sheet that explains every column."""
+    wb = _workbook(HEADERS, [["GHDD", "巡查员", "CF-GH-001", "案件受理", "岗位", "岗位职责", "自己找",
+                              "发现违建不制止不上报", "巡查中发现违法建设不制止、不上报，向当事人通风报信。",
+                              "高", "中", "中", "严重", "一级", ""]], {"风险表现形式": 40})
+    notes = wb.create_sheet("填写说明")
+    append_data_row(notes, ["列", "必填", "说明"])
+    for header, _field, required, help_text in COLUMNS:
+        append_data_row(notes, [header, "是" if required else "否", help_text])
+    notes.column_dimensions["A"].width, notes.column_dimensions["C"].width = 16, 60
+    return wb

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class MonitoringConfig(AppConfig):
     name = "monitoring"
     verbose_name = _("监督与预警")
+
+    def ready(self):
+        from review import registry
+
+        from .selectors import proposals_panel
+
+        registry.add_home_panel(proposals_panel)

@@ -8,7 +8,7 @@ from django.views import View
 
 from org.inputs import parse_int
 from review.services import WorkflowError
-from review.workflow import EDITOR, OFFICE
+from review.workflow import OFFICE
 from riskpoints.choices import FindingLevel, FoundBy
 from riskpoints.forms import RiskPointForm
 from riskpoints.models import RiskPoint
@@ -17,7 +17,7 @@ from riskpoints.views import RiskEditView
 from .choices import ProposalState
 from .forms import ProposalDeclineForm, ProposalForm
 from .models import RiskInformation, RiskProposal
-from .selectors import information_for
+from .selectors import information_for, proposals_waiting
 from .services import (
     proposal_accept, proposal_channels, proposal_create, proposal_decline, proposal_may_answer,
 )
@@ -60,9 +60,8 @@ class ProposalListView(View):
     def get(self, request):
         qs = _proposals(request.user)
         show = request.GET.get("show")
-        editable = EDITOR.units(request.user)
         if show == "todo":
-            qs = qs.filter(state=ProposalState.PENDING, target_unit__in=editable)
+            qs = qs & proposals_waiting(request.user)
         elif show == "mine":
             qs = qs.filter(proposer=request.user)
         else:
@@ -70,7 +69,7 @@ class ProposalListView(View):
         page = Paginator(qs, 25).get_page(request.GET.get("page"))
         return render(request, "monitoring/proposal_list.html", {
             "page_obj": page, "show": show, "may_propose": bool(proposal_channels(request.user)),
-            "todo_count": _proposals(request.user).filter(state=ProposalState.PENDING, target_unit__in=editable).count(),
+            "todo_count": proposals_waiting(request.user).count(),
         })
 
 

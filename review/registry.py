@@ -7,6 +7,8 @@
   freezes (e.g. a risk point's control plan, owned by a higher app).
 - ``add_history_child(model, child, lookup)``: the item's history page also lists the changes
   of ``child`` rows whose ``lookup`` is the item's id (a risk point's measures).
+- ``add_home_panel(panel)``: ``panel(user)`` returns what else waits for the user on the start
+  page (``{"title", "count", "url"}``), or ``None`` (a unit's risk-point proposals).
 - ``set_publisher(model, target=, add=, presence=)``: how a published item reaches the public
   (the publications app): ``target(item)`` names where publishing would add the item, or
   ``None``; ``add(actor=, items=)`` adds just-published items there, inside the publishing
@@ -22,6 +24,7 @@ _guards = defaultdict(list)
 _snapshot_parts = defaultdict(list)
 _history_children = defaultdict(list)
 _publishers = {}
+_home_panels = []
 
 
 def register(model):
@@ -70,3 +73,12 @@ def set_publisher(model, *, target, add, presence):
 def publisher(model):
     """The model's publisher (see ``set_publisher``), or ``None`` when nothing publishes it."""
     return _publishers.get(model)
+
+
+def add_home_panel(panel):
+    if panel not in _home_panels:
+        _home_panels.append(panel)
+
+
+def home_panels(user):
+    return [shown for shown in (panel(user) for panel in _home_panels) if shown]

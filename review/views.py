@@ -82,7 +82,7 @@ def home(request):
         )
         groups.append({"model": model._meta, "items": qs[:50], "count": qs.count()})
     notes = user.notifications.filter(read_at__isnull=True)[:5]
-    return render(request, "review/home.html", {"groups": groups, "notes": notes})
+    return render(request, "review/home.html", {"groups": groups, "notes": notes, "panels": registry.home_panels(user)})
 
 
 class TransitionView(View):

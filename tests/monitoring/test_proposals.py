@@ -208,3 +208,14 @@ def test_the_information_page_still_works_without_proposals(bureau, people, clie
     assert "反映内容" in html and "转为风险点建议" in html
     assert client_for(people.director).get(info.get_absolute_url()).status_code == 200
     assert client_for(people.head_a).get(info.get_absolute_url()).status_code == 403
+
+
+def test_a_pending_proposal_waits_on_the_units_start_page(people, bureau, client_for):
+    from monitoring.services import proposal_create
+
+    assert "/monitoring/proposals/?show=todo" not in client_for(people.head_a).get("/").content.decode()
+    proposal_create(actor=people.leader_a, target_unit=bureau.a, found_by="leader", title="建议关注违建巡查",
+                    description="巡查记录与卫片比对有漏报。")
+    html = client_for(people.head_a).get("/").content.decode()
+    assert "/monitoring/proposals/?show=todo" in html
+    assert "/monitoring/proposals/?show=todo" not in client_for(people.head_b).get("/").content.decode()

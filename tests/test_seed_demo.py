@@ -1,6 +1,7 @@
 import re
 from pathlib import Path
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 
 from org.models import Post, Unit, User
@@ -25,7 +26,9 @@ def test_seed_demo_builds_a_bureau_and_runs_twice_without_duplicates(db):
         assert User.objects.filter(groups__name=role).exists(), role
     # Every published power was approved by a different person at each step.
     published = PowerItem.objects.filter(status=Status.PUBLISHED).first()
-    actors = ReviewRecord.objects.filter(object_id=published.pk, action__in=["submit", "unit_approve", "leader_approve", "accept"])
+    actors = ReviewRecord.objects.filter(content_type=ContentType.objects.get_for_model(PowerItem), object_id=published.pk,
+                                         revision=published.revision,
+                                         action__in=["submit", "unit_approve", "leader_approve", "accept"])
     assert len({r.actor_id for r in actors}) == 4
 
     # Risk points: enough, in every state and level, each accepted one with its plan.

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from org.inputs import BIGINT_MAX
 from org.models import Post, Unit
 from org.scoping import user_bureau, visible_unit_ids
 from review.choices import Status
@@ -25,7 +26,9 @@ class RiskPointFilter(ListFilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Status.choices)
     # A code box rather than a list: a bureau has thousands of powers.
     power = django_filters.CharFilter(label=_("职权编码"), field_name="power__code", lookup_expr="iexact")
-    step = django_filters.NumberFilter(label=_("流程环节"), field_name="step_id", widget=django_filters.widgets.forms.HiddenInput)
+    # An id: within bigint (SQLite cannot even bind a larger number), else the filter is invalid.
+    step = django_filters.NumberFilter(label=_("流程环节"), field_name="step_id", min_value=1, max_value=BIGINT_MAX,
+                                       widget=django_filters.widgets.forms.HiddenInput)
     carry = django_filters.ChoiceFilter(label=_("与上年相比"), field_name="carry_decision", choices=CarryDecision.choices)
     key_post = django_filters.BooleanFilter(label=_("关键岗位"), method="on_key_post")
     key_area = django_filters.ChoiceFilter(

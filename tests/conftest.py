@@ -84,3 +84,19 @@ def redis_url():
             pytest.fail("CI=true 但未设置 REDIS_URL：真实 Celery worker 测试不得跳过。")
         pytest.skip("未设置 REDIS_URL，跳过真实 Celery worker 测试（CI 中不会跳过）。")
     return url
+
+
+@pytest.fixture
+def real_worker(redis_url):
+    """A Celery worker thread on the Redis of REDIS_URL, with eager mode off while it runs."""
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    saved = {k: app.conf[k] for k in ("broker_url", "result_backend", "task_always_eager")}
+    app.conf.update(broker_url=redis_url, result_backend=redis_url, task_always_eager=False)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+            yield app
+    finally:
+        app.conf.update(saved)

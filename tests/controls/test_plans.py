@@ -11,20 +11,10 @@ from controls.models import ControlPlan, Evidence, Measure, ResponsibilityRule
 from controls.services import evidence_add, measure_progress, plan_save
 from review.choices import Action, Status
 from review.services import WorkflowError, review_transition
-from tests.factories import PostFactory, RiskPointFactory, UserFactory
+from tests.factories import RiskPointFactory
 from tests.workflow import walk
 
 DUE = datetime.date(2026, 12, 31)
-
-
-@pytest.fixture
-def post_a(bureau):
-    return PostFactory(unit=bureau.a, name="巡查员")
-
-
-@pytest.fixture
-def holder(bureau, post_a):
-    return UserFactory(username="holder_a", unit=bureau.a, post=post_a, roles=["staff"])
 
 
 def risk_of(bureau, level, post=None):

@@ -3,24 +3,11 @@
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 
-from config.celery import app
 from notices.models import Notification
 from notices.services import notification_send
 from notices.tasks import email_notification
-
-
-@pytest.fixture
-def real_worker(redis_url):
-    saved = {k: app.conf[k] for k in ("broker_url", "result_backend", "task_always_eager")}
-    app.conf.update(broker_url=redis_url, result_backend=redis_url, task_always_eager=False)
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-            yield app
-    finally:
-        app.conf.update(saved)
 
 
 @pytest.mark.worker

@@ -4,11 +4,9 @@ the shared storage by another thread of execution, and the page reports the outc
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from config.celery import app
 from riskpoints.choices import ImportState
 from riskpoints.models import RegisterImport, RiskPoint, Round
 from riskpoints.xlsx import register_import_start
@@ -17,17 +15,6 @@ from tests.riskpoints.test_import import row, workbook_bytes
 
 # Registering needs the year the office opened.
 pytestmark = pytest.mark.usefixtures("open_year")
-
-
-@pytest.fixture
-def real_worker(redis_url):
-    saved = {k: app.conf[k] for k in ("broker_url", "result_backend", "task_always_eager")}
-    app.conf.update(broker_url=redis_url, result_backend=redis_url, task_always_eager=False)
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-            yield app
-    finally:
-        app.conf.update(saved)
 
 
 @pytest.mark.worker

@@ -1,13 +1,12 @@
 """The notification email task on a real Celery worker, through the Redis of REDIS_URL."""
 
-import time
-
 import pytest
 from django.core import mail
 
 from notices.models import Notification
 from notices.services import notification_send
 from notices.tasks import email_notification
+from tests.waiting import refreshed_until
 
 
 @pytest.mark.worker
@@ -15,12 +14,7 @@ from notices.tasks import email_notification
 def test_notification_is_emailed_once_by_a_real_worker(real_worker, people):
     mail.outbox = []
     note = notification_send(recipient=people.staff_a, subject="您提交的职权事项已被退回", body="请补充条款", url="/powers/1/")
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        note.refresh_from_db()
-        if note.emailed_at:
-            break
-        time.sleep(0.2)
+    refreshed_until(note, lambda n: n.emailed_at, 30)
     assert note.emailed_at, "the worker did not send the notification within 30 s"
     # Sending the same notification again is a no-op: the worker reports nothing sent.
     assert email_notification.delay(note.pk).get(timeout=30) is None

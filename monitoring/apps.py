@@ -9,6 +9,13 @@ class MonitoringConfig(AppConfig):
     def ready(self):
         from review import registry
 
-        from .selectors import proposals_panel
+        from .selectors import information_panel, proposals_panel, tasks_panel, warnings_panel
 
-        registry.add_home_panel(proposals_panel)
+        for panel in (proposals_panel, warnings_panel, tasks_panel, information_panel):
+            registry.add_home_panel(panel)
+
+        from riskpoints.models import RiskPoint
+
+        from .models import LevelAdjustment
+
+        registry.add_history_child(RiskPoint, LevelAdjustment, "risk_point_id")

@@ -1,4 +1,8 @@
+import hashlib
+import hmac
 import secrets
+
+from django.conf import settings
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -9,32 +13,131 @@ from django.utils.translation import gettext_lazy
 from notices.services import notification_send
 from org.choices import Role
 from org.models import Unit, User
-from org.scoping import bureau_unit_ids, overseen_unit_ids, own_unit_ids, subtree_q
+from org.scoping import bureau_unit_ids, office_bureau, overseen_unit_ids, own_unit_ids, subtree_q, user_bureau
 from powers.models import PowerItem
 from review.services import WorkflowError
 from review.workflow import EDITOR
 from riskpoints.choices import FoundBy
+from riskpoints.models import RiskPoint
 
-from .choices import InfoState, ProposalState
-from .models import RiskInformation, RiskProposal
+from .choices import Channel, Credibility, InfoState, ProposalState
+from .models import MonitoringConfig, ReferenceCounter, RiskInformation, RiskProposal
+
+
+def reference_prefix(bureau):
+    """The bureau's prefix of reference numbers, as the office set it (else the bureau's code)."""
+    config = MonitoringConfig.objects.filter(bureau=bureau).first()
+    return config.prefix if config else bureau.code
+
+
+def next_number(bureau, kind, year):
+    """The next number of ``kind`` for the bureau and year; concurrent callers never share one."""
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                counter, _created = ReferenceCounter.objects.select_for_update().get_or_create(
+                    bureau=bureau, kind=kind, year=year)
+                counter.last += 1
+                counter.save(update_fields=["last"])
+                return counter.last
+        except IntegrityError:  # two first numbers of the year at once: the loser reads the row
+            continue
+    raise RuntimeError("could not allocate a number")
+
+
+def lookup_hash(reference, code):
+    return hashlib.sha256(f"{settings.SECRET_KEY}:lookup:{reference}:{code}".encode()).hexdigest()
 
 
 def information_record(*, bureau, channel, content, contact="", source_key="", recorded_by=None,
-                       concerns_unit=None, concerns_power=None, concerns_risk=None):
-    """Register one piece of risk information under a fresh, unguessable reference number."""
+                       concerns_unit=None, concerns_power=None, concerns_risk=None, concerns_person=None,
+                       reporter="", source_reference="", received_on=None, credibility=Credibility.UNVERIFIED):
+    """Register one piece of risk information under the bureau's next reference number.
+
+    Information from the public gets a secret lookup code, returned once as ``lookup_code``
+    on the result and kept only as a hash: with it and the reference, the visitor can read the
+    state of their own opinion.
+    """
     today = timezone.localdate()
-    for _attempt in range(5):
-        reference = f"XX{today:%Y%m%d}{secrets.randbelow(10**6):06d}"
-        try:
-            with transaction.atomic():
-                return RiskInformation.objects.create(
-                    bureau=bureau, reference=reference, channel=channel, received_on=today, content=content,
-                    contact=contact, source_key=source_key, recorded_by=recorded_by, concerns_unit=concerns_unit,
-                    concerns_power=concerns_power, concerns_risk=concerns_risk,
-                )
-        except IntegrityError:
-            continue
-    raise RuntimeError("could not allocate a reference number")
+    code = secrets.token_hex(4).upper() if channel == Channel.PUBLIC else ""
+    with transaction.atomic():
+        number = next_number(bureau, "information", today.year)
+        reference = f"{reference_prefix(bureau)}{today.year}-{number:05d}"
+        info = RiskInformation(
+            bureau=bureau, reference=reference, channel=channel, received_on=received_on or today, content=content,
+            contact=contact, source_key=source_key, recorded_by=recorded_by, concerns_unit=concerns_unit,
+            concerns_power=concerns_power, concerns_risk=concerns_risk, concerns_person=concerns_person,
+            reporter=reporter, source_reference=source_reference, credibility=credibility,
+            lookup_hash=lookup_hash(reference, code) if code else "")
+        info._history_user = recorded_by
+        info.save()
+    info.lookup_code = code
+    return info
+
+
+def information_lookup(reference, code):
+    """The state of a public opinion, for its reference and secret code (``None`` if either is wrong)."""
+    reference, code = (reference or "").strip(), (code or "").strip().upper()
+    if not reference or not code:
+        return None
+    info = RiskInformation.objects.filter(reference=reference, channel=Channel.PUBLIC).first()
+    if info is None or not info.lookup_hash or not hmac.compare_digest(info.lookup_hash, lookup_hash(reference, code)):
+        return None
+    return info
+
+
+def information_units(user):
+    """Units whose information ``user`` may record: the office the bureau's, a unit head their own."""
+    if user.has_role(Role.OFFICE):
+        return set(bureau_unit_ids(user))
+    if user.has_role(Role.UNIT_HEAD):
+        return set(own_unit_ids(user))
+    return set()
+
+
+def information_create(*, actor, data, uploads=()):
+    """The office (bureau-wide) or a unit head (for their units) records information from any
+    channel but the public site's, with its attachments; any bad file refuses the whole entry."""
+    from .handling import files_store
+    from .models import InformationFile
+
+    units = information_units(actor)
+    if not units:
+        raise PermissionDenied(_("只有防控办和单位负责人可以登记廉政风险信息。"))
+    if data.get("channel") == Channel.PUBLIC:
+        raise ValidationError({"channel": _("群众提的信息来自公示网站留言，不能手工登记。")})
+    unit = data.get("concerns_unit")
+    if not actor.has_role(Role.OFFICE) and unit is None:
+        raise ValidationError({"concerns_unit": _("请选择涉及的本单位。")})
+    if unit is not None and unit.pk not in units:
+        raise ValidationError({"concerns_unit": _("您只能登记涉及本单位的信息。")})
+    person, risk, power = data.get("concerns_person"), data.get("concerns_risk"), data.get("concerns_power")
+    if person is not None and person.unit_id not in bureau_unit_ids(actor):
+        raise ValidationError({"concerns_person": _("涉及人员须为本局人员。")})
+    if risk is not None and not RiskPoint.objects.for_user(actor).filter(pk=risk.pk).exists():
+        raise ValidationError({"concerns_risk": _("您不能引用该风险点。")})
+    if power is not None and not PowerItem.objects.for_user(actor).filter(pk=power.pk).exists():
+        raise ValidationError({"concerns_power": _("您不能引用该职权。")})
+    if data["received_on"] > timezone.localdate():
+        raise ValidationError({"received_on": _("收到日期不能晚于今天。")})
+    with transaction.atomic():
+        info = information_record(
+            bureau=user_bureau(actor), recorded_by=actor,
+            **{k: data.get(k) for k in ("channel", "content", "concerns_unit", "concerns_power", "concerns_risk",
+                                        "concerns_person", "received_on")},
+            **{k: data.get(k) or "" for k in ("contact", "reporter", "source_reference")},
+            credibility=data.get("credibility") or Credibility.UNVERIFIED)
+        files_store(InformationFile, "information", info, actor, uploads)
+    return info
+
+
+def config_save(*, actor, prefix):
+    bureau = office_bureau(actor, _("只有防控办可以修改文号前缀。"))
+    config = MonitoringConfig.objects.filter(bureau=bureau).first() or MonitoringConfig(bureau=bureau)
+    config.prefix = prefix.strip()
+    config._history_user = actor
+    config.save()
+    return config
 
 
 # --- proposals of risk points (领导点、专家评、相互帮、组织审、群众提) ------------------------------------

@@ -9,9 +9,10 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from monitoring.choices import Channel
-from monitoring.services import information_record
+from monitoring.choices import Channel, InfoState
+from monitoring.services import information_lookup, information_record
 from org.models import Unit
 from org.scoping import subtree_q
 from powers.choices import INTERNAL_CATEGORIES
@@ -231,12 +232,15 @@ def visitor_key(ip):
     return hashlib.sha256(f"{settings.SECRET_KEY}:{ip}".encode()).hexdigest()
 
 
-def _quota_take(key):
-    """Count one opinion against the visitor's hour; False when the hour's limit is reached."""
+LOOKUP_LIMIT_PER_HOUR = 10
+
+
+def _quota_take(key, limit=OPINION_LIMIT_PER_HOUR):
+    """Count one use against the visitor's hour; False when the hour's limit is reached."""
     hour = timezone.now().replace(minute=0, second=0, microsecond=0)
     VisitorQuota.objects.filter(hour__lt=hour - timezone.timedelta(days=1)).delete()
     quota, _created = VisitorQuota.objects.get_or_create(key=key, hour=hour)
-    return VisitorQuota.objects.filter(pk=quota.pk, count__lt=OPINION_LIMIT_PER_HOUR).update(count=F("count") + 1) == 1
+    return VisitorQuota.objects.filter(pk=quota.pk, count__lt=limit).update(count=F("count") + 1) == 1
 
 
 def opinion_submit(*, entry, text, contact, ip):
@@ -254,3 +258,24 @@ def opinion_submit(*, entry, text, contact, ip):
             raise WorkflowError(_("提交过于频繁，请一小时后再试。"))
         return information_record(bureau=pub.bureau, channel=Channel.PUBLIC, content=f"{subject}\n{text.strip()}",
                                   contact=contact.strip(), source_key=key, **concerns)
+
+
+# What a visitor reads of their own opinion: its state in words, never its content or handling.
+LOOKUP_STATES = {
+    InfoState.NEW: _lazy("已受理，等待研判"),
+    InfoState.OBSERVING: _lazy("已研判，存档观察"),
+    InfoState.ASSESSED: _lazy("已研判，正在处置"),
+    InfoState.CLOSED: _lazy("已办结"),
+}
+
+
+def opinion_lookup(*, reference, code, ip):
+    """The state of a visitor's opinion for its reference and secret code; every try counts
+    against the visitor's hour, so that codes cannot be guessed."""
+    with transaction.atomic():
+        if not _quota_take(visitor_key(f"lookup:{ip}"), LOOKUP_LIMIT_PER_HOUR):
+            raise WorkflowError(_("查询过于频繁，请一小时后再试。"))
+    info = information_lookup(reference, code)
+    if info is None:
+        return None
+    return {"reference": info.reference, "received_on": info.received_on, "state": LOOKUP_STATES[info.state]}

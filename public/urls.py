@@ -10,6 +10,7 @@ urlpatterns = [
     path("powers/<str:code>/", views.PowerView.as_view(), name="power"),
     path("risks/", views.RiskCatalogueView.as_view(), name="risks"),
     path("risks/<str:code>/", views.RiskView.as_view(), name="risk"),
+    path("opinion/lookup/", views.OpinionLookupView.as_view(), name="opinion_lookup"),
     path("opinion/<str:kind>/<str:code>/", views.OpinionView.as_view(), name="opinion"),
     path("archive/", views.ArchiveView.as_view(), name="archive"),
     path("language/<str:code>/", views.LanguageView.as_view(), name="language"),

@@ -36,7 +36,11 @@ from riskpoints.choices import RiskLevel
 from .forms import OpinionForm, PublicationForm, WithdrawForm, new_challenge
 from .models import EntryKind, Publication, PublicationState
 from .selectors import current_entries, last_change
-from .services import opinion_submit, publication_preview, publication_publish, publication_save, publication_withdraw
+from monitoring.forms import LookupForm
+
+from .services import (
+    opinion_lookup, opinion_submit, publication_preview, publication_publish, publication_save, publication_withdraw,
+)
 
 
 def _etag(request, *args, **kwargs):
@@ -235,9 +239,30 @@ class OpinionView(View):
             except WorkflowError as exc:
                 form.add_error(None, exc.message)
             else:
-                return render(request, "public/thanks.html", {"entry": entry, "reference": info.reference})
+                return render(request, "public/thanks.html", {"entry": entry, "reference": info.reference,
+                                                              "lookup_code": info.lookup_code})
         response = view.get(request, code, form=form)
         response.status_code = 400
+        return response
+
+
+@method_decorator(login_not_required, name="dispatch")
+class OpinionLookupView(View):
+    """A visitor reads the state of their own opinion with its reference and secret code."""
+
+    def get(self, request):
+        form = LookupForm(request.GET or None)
+        result = None
+        if form.is_bound and form.is_valid():
+            try:
+                result = opinion_lookup(ip=client_ip(request), **form.cleaned_data)
+            except WorkflowError as exc:
+                form.add_error(None, exc.message)
+            else:
+                if result is None:
+                    form.add_error(None, _("编号或查询码不正确。"))
+        response = render(request, "public/lookup.html", {"form": form, "result": result})
+        response["Cache-Control"] = "private, no-store"
         return response
 
 

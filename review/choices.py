@@ -34,6 +34,7 @@ class Action(models.TextChoices):
     FILE = "file", _("登记报审备案")
     PUBLISH = "publish", _("公布")
     RETURN = "return", _("退回")
+    ADJUST = "adjust", _("防控办调整")
 
 
 class FilingBody(models.TextChoices):

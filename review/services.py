@@ -16,7 +16,7 @@ from notices.services import notification_send
 from . import registry
 from .choices import Action, Status
 from .models import ReviewRecord
-from .workflow import EDITOR, TRANSITIONS, delete_refusal, may_edit, refusal
+from .workflow import EDITOR, OFFICE, TRANSITIONS, delete_refusal, may_edit, refusal
 
 
 class WorkflowError(Exception):
@@ -161,6 +161,36 @@ def review_finish_edit(*, item, actor):
     if revising:
         _record(item=item, action=Action.REVISE, actor=actor, from_status=from_status)
     return item
+
+
+def review_office_change(*, item, actor, comment, change):
+    """The office changes an item at its own stage (accepted or published), e.g. a risk level.
+
+    ``change(locked)`` edits the locked row and returns the problems that the unit must fix
+    (empty: none). A published item becomes revision n+1, so that the public keeps the frozen
+    revision until this one is published; without problems the item waits, accepted, for the
+    office to publish it, and with problems it is returned to its unit with them as the comment.
+    """
+    comment = (comment or "").strip()
+    with transaction.atomic():
+        locked = type(item).objects.select_for_update().get(pk=item.pk)
+        if not OFFICE.covers(actor, locked.owner_unit_id):
+            raise PermissionDenied(_("只有防控办可以直接调整。"))
+        if locked.status not in (Status.ACCEPTED, Status.PUBLISHED):
+            raise WorkflowError(_("该事项当前状态为“%(status)s”，由所在单位修改：请督促单位调整。") % {
+                "status": locked.get_status_display()})
+        from_status = locked.status
+        problems = change(locked)
+        if locked.status == Status.PUBLISHED:
+            locked.revision += 1
+        locked.status = Status.RETURNED if problems else Status.ACCEPTED
+        if problems:
+            comment = "；".join([comment, *map(str, problems)])
+        locked.lock_version += 1
+        _save(locked, actor=actor, reason=Action.ADJUST.label)
+        record = _record(item=locked, action=Action.ADJUST, actor=actor, from_status=from_status, comment=comment)
+    item.refresh_from_db()
+    return record, problems
 
 
 def review_trail(item):

@@ -35,7 +35,7 @@ def review_context(user, item):
             target = publisher.target(item) if publisher else None
             offer_publication(form, [target] if target else [])
         forms.append((t, form))
-    returned = next((r for r in reversed(trail) if r.action == Action.RETURN), None)
+    returned = next((r for r in reversed(trail) if r.to_status == Status.RETURNED), None)
     may_delete = delete_refusal(user, item) is None
     return {
         "trail": trail,

@@ -153,7 +153,7 @@ def append_data_row(ws, values):
                 cell.quotePrefix = True
 
 
-def _workbook(headers, rows, widths=None):
+def table_workbook(headers, rows, widths=None):
     wb = Workbook()
     ws = wb.active
     append_data_row(ws, headers)
@@ -514,12 +514,12 @@ def register_workbook(risks):
             "、".join(dict.fromkeys(m.responsible.display_name for m in measures)),
             "是" if r.post and r.post.is_key else "", r.get_key_area_display() if r.key_area else "",
         ])
-    return _workbook(HEADERS + EXPORT_EXTRA, rows, {"风险表现形式": 40, "防控措施": 50, "风险点": 20})
+    return table_workbook(HEADERS + EXPORT_EXTRA, rows, {"风险表现形式": 40, "防控措施": 50, "风险点": 20})
 
 
 def template_workbook():
     """An example row and a sheet that explains every column."""
-    wb = _workbook(HEADERS, [["GHDD", "巡查员", "CF-GH-001", "案件受理", "岗位", "岗位职责", "自己找",
+    wb = table_workbook(HEADERS, [["GHDD", "巡查员", "CF-GH-001", "案件受理", "岗位", "岗位职责", "自己找",
                               "发现违建不制止不上报", "巡查中发现违法建设不制止、不上报，向当事人通风报信。",
                               "高", "中", "中", "严重", "一级", ""]], {"风险表现形式": 40})
     notes = wb.create_sheet("填写说明")

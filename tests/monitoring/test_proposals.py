@@ -207,7 +207,9 @@ def test_the_information_page_still_works_without_proposals(bureau, people, clie
     html = client_for(people.office).get(info.get_absolute_url()).content.decode()
     assert "反映内容" in html and "转为风险点建议" in html
     assert client_for(people.director).get(info.get_absolute_url()).status_code == 200
-    assert client_for(people.head_a).get(info.get_absolute_url()).status_code == 403
+    # A unit head reads only information about their units; staff read none.
+    assert client_for(people.head_a).get(info.get_absolute_url()).status_code == 404
+    assert client_for(people.staff_a).get(info.get_absolute_url()).status_code == 403
 
 
 def test_a_pending_proposal_waits_on_the_units_start_page(people, bureau, client_for):

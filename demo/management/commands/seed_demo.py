@@ -21,6 +21,7 @@ from public.services import publication_publish, publication_save, publication_w
 from riskpoints.models import RiskPoint
 from riskpoints.selectors import open_round
 from riskpoints.services import risk_create
+from demo.monitoring_seed import seed_monitoring
 from review.choices import Action, FilingBody, Status
 from review.services import review_transition
 
@@ -46,6 +47,7 @@ RETURN_COMMENTS = {
 }
 
 
+
 class Command(BaseCommand):
     help = "建立演示用的城管执法局：单位、岗位、各角色账号和职权目录（可重复运行）。"
 
@@ -63,6 +65,7 @@ class Command(BaseCommand):
             risks = self.seed_risks(units, users)
             self.seed_proposal(units, users)
             self.seed_publications(units, users)
+            seed_monitoring(units, users)
         self.stdout.write(self.style.SUCCESS(
             f"演示数据就绪：{Unit.objects.count()} 个单位，{Post.objects.count()} 个岗位，"
             f"{User.objects.count()} 个账号，{PowerItem.objects.count()} 项职权（本次新建 {created} 项），"

@@ -76,7 +76,7 @@ class InformationForm(GuardedModelForm):
         model = RiskInformation
         fields = ["channel", "received_on", "source_reference", "content", "reporter", "contact", "concerns_unit",
                   "concerns_person", "concerns_power", "concerns_risk", "credibility"]
-        widgets = {"content": forms.Textarea(attrs={"rows": 5}), "received_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"content": forms.Textarea(attrs={"rows": 5}), "received_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -107,7 +107,7 @@ class TaskForm(ReasoningForm):
     risk_point = forms.ModelChoiceField(label=_("需修改措施的风险点"), queryset=RiskPoint.objects.none(), required=False,
                                         help_text=_("任务类型为修改已有措施时必填。"))
     instruction = forms.CharField(label=_("要求"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
-    due_date = forms.DateField(label=_("完成期限"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(label=_("完成期限"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -141,7 +141,7 @@ class WarningForm(ReasoningForm):
     reason = forms.CharField(label=_("预警事由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
     requirement = forms.CharField(label=_("整改要求"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000,
                                   required=False, help_text=_("限期整改必填。"))
-    deadline = forms.DateField(label=_("整改期限"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+    deadline = forms.DateField(label=_("整改期限"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                help_text=_("限期整改必填。"))
     risk_points = forms.ModelMultipleChoiceField(label=_("涉及风险点"), queryset=RiskPoint.objects.none(), required=False)
 

@@ -19,7 +19,8 @@ from riskpoints.models import RiskPoint
 
 from .authority import issue_refusal
 from .choices import (
-    METHOD_TARGET, RECORDED_METHODS, AdjustMode, AdjustState, InfoState, Method, Outcome, TaskKind, TaskState, Target,
+    METHOD_TARGET, RECORDED_METHODS, AdjustMode, AdjustState, InfoState, Method, Outcome, ProposalState, TaskKind,
+    TaskState, Target,
     Verdict, WarningState,
 )
 from .models import (
@@ -94,7 +95,8 @@ def information_settle(info_ids, actor):
     for info in RiskInformation.objects.select_for_update().filter(pk__in=info_ids, state=InfoState.ASSESSED):
         open_items = (info.tasks.filter(state=TaskState.OPEN).exists()
                       or info.warnings.exclude(state=WarningState.CLOSED).exists()
-                      or info.adjustments.filter(state=AdjustState.PENDING).exists())
+                      or info.adjustments.filter(state=AdjustState.PENDING).exists()
+                      or info.proposals.filter(state=ProposalState.PENDING).exists())
         if not open_items:
             info.state, info.closed_at = InfoState.CLOSED, timezone.now()
             _save(info, actor, _("处置完毕"))

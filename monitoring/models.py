@@ -318,7 +318,7 @@ class RiskWarning(models.Model):
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = WarningQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[information, risk_points])
+    history = HistoricalRecords()  # the linked information stays out: the person warned reads this history
 
     class Meta:
         verbose_name = _("预警")

@@ -20,8 +20,8 @@ from review.workflow import EDITOR
 from riskpoints.choices import FoundBy
 from riskpoints.models import RiskPoint
 
-from .choices import Channel, Credibility, InfoState, ProposalState
-from .models import MonitoringConfig, ReferenceCounter, RiskInformation, RiskProposal
+from .choices import Channel, Credibility, InfoState, Outcome, ProposalState
+from .models import Assessment, MonitoringConfig, ReferenceCounter, RiskInformation, RiskProposal
 
 
 def reference_prefix(bureau):
@@ -199,10 +199,12 @@ def proposal_create(*, actor, found_by, target_unit, title, description, power=N
                                 power=power, post=post, title=title, description=description, information=information)
         proposal._history_user = actor
         proposal.save()
-        if information is not None and information.state == InfoState.NEW:
-            information.state = InfoState.ASSESSED
+        if information is not None and information.state != InfoState.CLOSED:
+            Assessment.objects.create(information=information, outcome=Outcome.TASK, assessed_by=actor,
+                                      reasoning=_("转为风险点建议，提给%(unit)s：%(title)s") % {"unit": target_unit, "title": title})
+            information.state, information.assessed_at = InfoState.ASSESSED, timezone.now()
             information._history_user = actor
-            information.save(update_fields=["state"])
+            information.save(update_fields=["state", "assessed_at"])
         for person in proposal_answerers(proposal):
             notification_send(
                 recipient=person, url=proposal.get_absolute_url(), key=f"proposal-{proposal.pk}-new-{person.pk}",
@@ -237,6 +239,10 @@ def _answered(locked, actor, state, answer="", risk=None):
     locked.answered_by, locked.answered_at = actor, timezone.now()
     locked._history_user = actor
     locked.save()
+    if locked.information_id:
+        from .handling import information_settle
+
+        information_settle([locked.information_id], actor)
     notification_send(
         recipient=locked.proposer, url=locked.get_absolute_url(), key=f"proposal-{locked.pk}-answer",
         subject=_("%(unit)s%(state)s您提出的风险点“%(title)s”") % {

@@ -87,7 +87,10 @@ def assess(*, info, actor, outcome, reasoning):
     if outcome not in states:
         raise ValidationError(_("该研判结论须通过对应的表单作出（责成单位、发出预警或调整等级）。"))
     with transaction.atomic():
-        _assessed(_locked_open(info), actor, outcome, reasoning, states[outcome])
+        locked = _locked_open(info)
+        if locked.state == InfoState.ASSESSED:
+            raise WorkflowError(_("这条信息正在处置中：任务、预警和督促调整完成后自动办结。"))
+        _assessed(locked, actor, outcome, reasoning, states[outcome])
 
 
 def information_settle(info_ids, actor):

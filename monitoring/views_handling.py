@@ -24,7 +24,7 @@ from riskpoints.xlsx import table_workbook, xlsx_response
 
 from . import handling
 from .authority import ISSUERS, ISSUER_WORDS, issuable_methods
-from .choices import METHOD_TARGET, RECORDED_METHODS, AdjustMode, AdjustState, Channel, Outcome
+from .choices import METHOD_TARGET, RECORDED_METHODS, AdjustMode, AdjustState, InfoState, Outcome
 from .filters import AdjustmentFilter, InformationFilter, TaskFilter, WarningFilter
 from .forms import (
     AdjustForm, AssessForm, CloseForm, ConfigForm, InformationForm, ReportForm, TaskCompleteForm, TaskForm,
@@ -146,7 +146,7 @@ class InformationDetailView(View):
         is_office = OFFICE.covers(request.user, info.bureau_id)
         return render(request, "monitoring/info_detail.html", {
             "object": info, "is_office": is_office, "sees_reporter": sees_reporter(request.user),
-            "may_propose": is_office, "assess_form": AssessForm() if is_office and info.is_open else None,
+            "may_propose": is_office, "assess_form": AssessForm() if is_office and info.state in (InfoState.NEW, InfoState.OBSERVING) else None,
             "assessments": info.assessments.select_related("assessed_by"),
             "proposals": info.proposals.select_related("target_unit"),
             "tasks": info.tasks.select_related("unit"),

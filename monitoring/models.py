@@ -121,6 +121,10 @@ class RiskInformation(models.Model):
     def is_open(self):
         return self.state != InfoState.CLOSED
 
+    @property
+    def days_waiting(self):
+        return (timezone.localdate() - self.received_on).days
+
 
 def _stored_path(instance, filename):
     from controls.models import evidence_path

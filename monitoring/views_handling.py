@@ -168,13 +168,21 @@ class InformationAssessView(View):
                     _("已研判：%(outcome)s。") % {"outcome": Outcome(form.cleaned_data["outcome"]).label})
 
 
-class OpenInformationView(View):
-    """定期研判评估: every piece still open, with how many days it has waited."""
+class OpenInformationView(InformationListView):
+    """定期研判评估: every piece still open, oldest first, with how many days it has waited."""
 
-    def get(self, request):
-        today = timezone.localdate()
-        rows = [(i, (today - i.received_on).days) for i in information_open(request.user)[:500]]
-        return render(request, "monitoring/info_open.html", {"rows": rows, "today": today})
+    template_name = "monitoring/info_open.html"
+    export_name = "risk-information-open"
+
+    def get_queryset(self):
+        return information_open(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "today": timezone.localdate()}
+
+    def export_rows(self, qs):
+        headers, rows = super().export_rows(qs)
+        return [str(_("已等待（天）")), *headers], [[i.days_waiting, *row] for i, row in zip(qs, rows, strict=True)]
 
 
 def _file_response(stored):

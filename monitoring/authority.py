@@ -83,6 +83,8 @@ def issue_refusal(user, method, *, person=None, unit=None):
     else:
         if unit is None:
             return _("“%(method)s”的对象是单位，请选择单位。") % {"method": label}
+        if unit.parent_id is None:
+            return _("预警的对象是局属的科室或单位，不是局本身。")
         roles = _roles_reaching(user, method, unit.pk)
     if not roles:
         return _("您没有对该对象作出“%(method)s”的权限。") % {"method": label} + rule

@@ -215,19 +215,24 @@ def warning_issue(*, actor, method, nature, reason, person=None, unit=None, dead
     return warning
 
 
+def _leaders_of(unit):
+    """The leaders in charge of ``unit`` (they oversee it or a unit above it)."""
+    above = [u for u in (unit.pk, unit.parent_id, unit.parent.parent_id if unit.parent_id else None) if u]
+    return User.objects.filter(is_active=True, groups__name=Role.LEADER, oversees__in=above).distinct()
+
+
 def warning_receivers(warning):
-    """Who acknowledges receipt: the person warned, or the heads of the unit warned."""
+    """Who acknowledges receipt: the person warned; for 对责任领导诫勉谈话 the unit's leaders in
+    charge; else the heads of the unit warned."""
     if warning.person_id:
         return [warning.person]
+    if warning.method == Method.LEADER_ADMONITION:
+        return list(_leaders_of(warning.unit))
     return list(_unit_people(warning.unit, Role.UNIT_HEAD))
 
 
 def may_acknowledge(user, warning):
-    if warning.state != WarningState.ISSUED:
-        return False
-    if warning.person_id:
-        return warning.person_id == user.pk
-    return user.has_role(Role.UNIT_HEAD) and warning.unit_id in _head_units(user)
+    return warning.state == WarningState.ISSUED and user in warning_receivers(warning)
 
 
 def _head_units(user):

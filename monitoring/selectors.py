@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.db.models import Q
 
 from org.choices import Role
-from org.scoping import bureau_unit_ids, own_unit_ids
+from org.scoping import bureau_unit_ids, overseen_unit_ids, own_unit_ids
 from review.workflow import EDITOR
 
 from .choices import OPEN_INFO_STATES, InfoState, Method, ProposalState, TaskState, WarningState
@@ -31,8 +31,10 @@ def warnings_waiting(user):
     """Warnings that wait for ``user``: to acknowledge, to report on, to verify or to close."""
     mine = Q(person=user, state=WarningState.ISSUED)
     if user.has_role(Role.UNIT_HEAD):
-        unit = Q(person__isnull=True, unit__in=own_unit_ids(user))
+        unit = Q(person__isnull=True, unit__in=own_unit_ids(user)) & ~Q(method=Method.LEADER_ADMONITION)
         mine |= unit & (Q(state=WarningState.ISSUED) | Q(state=WarningState.ACKNOWLEDGED, method=Method.RECTIFY))
+    if user.has_role(Role.LEADER):
+        mine |= Q(method=Method.LEADER_ADMONITION, state=WarningState.ISSUED, unit__in=overseen_unit_ids(user))
     handler = Q(issued_by=user)
     if user.has_role(Role.OFFICE):
         handler |= Q(bureau__in=bureau_unit_ids(user))

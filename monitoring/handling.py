@@ -11,7 +11,7 @@ from controls.services import evidence_check, plan_acceptance_problems
 from notices.services import notification_send
 from org.choices import Role
 from org.models import Unit, User
-from org.scoping import own_unit_ids, subtree_q
+from org.scoping import subtree_q
 from review.services import WorkflowError, review_office_change
 from review.workflow import EDITOR, OFFICE
 from riskpoints.choices import RiskLevel
@@ -178,6 +178,10 @@ def warning_issue(*, actor, method, nature, reason, person=None, unit=None, dead
         person = None
     if refusal := issue_refusal(actor, method, person=person, unit=unit):
         raise PermissionDenied(refusal)
+    if not receivers_for(method, person=person, unit=unit):
+        raise ValidationError(_("%(unit)s没有可以签收的%(who)s，无法发出“%(method)s”。") % {
+            "unit": unit, "method": Method(method).label,
+            "who": _("分管领导") if method == Method.LEADER_ADMONITION else _("单位负责人")})
     if method == Method.RECTIFY:
         if deadline is None:
             raise ValidationError({"deadline": _("限期整改须规定整改期限。")})
@@ -221,22 +225,25 @@ def _leaders_of(unit):
     return User.objects.filter(is_active=True, groups__name=Role.LEADER, oversees__in=above).distinct()
 
 
+def receivers_for(method, *, person=None, unit=None):
+    """Who acknowledges a warning: the person warned; for 对责任领导诫勉谈话 the unit's leaders in
+    charge; else the heads of the unit warned (of the unit above, for a squad with no head)."""
+    if METHOD_TARGET[method] == Target.PERSON:
+        return [person]
+    if method == Method.LEADER_ADMONITION:
+        return list(_leaders_of(unit))
+    heads = list(_unit_people(unit, Role.UNIT_HEAD))
+    if not heads and unit.parent_id and unit.parent.parent_id:
+        heads = list(_unit_people(unit.parent, Role.UNIT_HEAD))
+    return heads
+
+
 def warning_receivers(warning):
-    """Who acknowledges receipt: the person warned; for 对责任领导诫勉谈话 the unit's leaders in
-    charge; else the heads of the unit warned."""
-    if warning.person_id:
-        return [warning.person]
-    if warning.method == Method.LEADER_ADMONITION:
-        return list(_leaders_of(warning.unit))
-    return list(_unit_people(warning.unit, Role.UNIT_HEAD))
+    return receivers_for(warning.method, person=warning.person, unit=warning.unit)
 
 
 def may_acknowledge(user, warning):
     return warning.state == WarningState.ISSUED and user in warning_receivers(warning)
-
-
-def _head_units(user):
-    return own_unit_ids(user)
 
 
 def may_handle(user, warning):
@@ -245,8 +252,9 @@ def may_handle(user, warning):
 
 
 def may_report(user, warning):
+    """The heads who acknowledged for the unit also report its rectification."""
     return (warning.is_rectification and warning.state == WarningState.ACKNOWLEDGED
-            and user.has_role(Role.UNIT_HEAD) and warning.unit_id in _head_units(user))
+            and user in warning_receivers(warning))
 
 
 def _locked_warning(warning):
@@ -398,7 +406,9 @@ def adjust_level(*, risk, actor, to_level, reason, information=None):
             from_level=holder["from"], to_level=to_level, reason=reason, state=AdjustState.DONE,
             plan_flagged=bool(problems), plan_problems="；".join(map(str, problems)), requested_by=actor,
             done_by=actor, done_at=timezone.now()), actor)
-        _assess_for_adjustment(information, actor, reason, InfoState.CLOSED)
+        _assess_for_adjustment(information, actor, reason, InfoState.ASSESSED)
+        if information is not None:
+            information_settle([information.pk], actor)  # closes it unless other handling is open
         _tell_unit(adjustment, problems)
     return adjustment
 

@@ -74,7 +74,7 @@ class RiskInformation(models.Model):
     reported it and are shown to the office only (``monitoring.visibility``)."""
 
     bureau = models.ForeignKey(Unit, verbose_name=_("局"), on_delete=models.PROTECT, related_name="+")
-    reference = models.CharField(_("编号"), max_length=30, unique=True)
+    reference = models.CharField(_("编号"), max_length=30)
     channel = models.CharField(_("来源渠道"), max_length=20, choices=Channel.choices)
     received_on = models.DateField(_("收到日期"))
     source_reference = models.CharField(_("来源文号"), max_length=100, blank=True,
@@ -99,13 +99,15 @@ class RiskInformation(models.Model):
 
     objects = InformationQuerySet.as_manager()
     scope_unit_field = "bureau"
-    history = HistoricalRecords(excluded_fields=["lookup_hash"])
+    history = HistoricalRecords(excluded_fields=["lookup_hash", "source_key"])
 
     class Meta:
         verbose_name = _("廉政风险信息")
         verbose_name_plural = _("廉政风险信息")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["source_key", "created_at"])]
+        indexes = [models.Index(fields=["source_key", "created_at"]), models.Index(fields=["reference"])]
+        # Numbers are the bureau's own: two bureaus of a province may choose the same prefix.
+        constraints = [models.UniqueConstraint(fields=["bureau", "reference"], name="information_reference_unique")]
 
     def __str__(self):
         return self.reference
@@ -297,7 +299,7 @@ class RiskWarning(models.Model):
     """
 
     bureau = models.ForeignKey(Unit, verbose_name=_("局"), on_delete=models.PROTECT, related_name="+")
-    number = models.CharField(_("文号"), max_length=40, unique=True)
+    number = models.CharField(_("文号"), max_length=40)
     target = models.CharField(_("预警对象"), max_length=10, choices=Target.choices)
     person = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("预警人员"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="warnings_received")
@@ -330,6 +332,7 @@ class RiskWarning(models.Model):
         ordering = ["-issued_on", "-pk"]
         indexes = [models.Index(fields=["bureau", "state"]), models.Index(fields=["unit", "state"])]
         constraints = [
+            models.UniqueConstraint(fields=["bureau", "number"], name="warning_number_unique"),
             models.CheckConstraint(condition=models.Q(target="unit", person__isnull=True)
                                    | models.Q(target="person", person__isnull=False), name="warning_target_matches"),
         ]

@@ -80,10 +80,11 @@ def information_lookup(reference, code):
     reference, code = (reference or "").strip(), (code or "").strip().upper()
     if not reference or not code:
         return None
-    info = RiskInformation.objects.filter(reference=reference, channel=Channel.PUBLIC).first()
-    if info is None or not info.lookup_hash or not hmac.compare_digest(info.lookup_hash, lookup_hash(reference, code)):
-        return None
-    return info
+    wanted = lookup_hash(reference, code)
+    for info in RiskInformation.objects.filter(reference=reference, channel=Channel.PUBLIC).exclude(lookup_hash=""):
+        if hmac.compare_digest(info.lookup_hash, wanted):
+            return info
+    return None
 
 
 def information_units(user):
@@ -133,8 +134,15 @@ def information_create(*, actor, data, uploads=()):
 
 def config_save(*, actor, prefix):
     bureau = office_bureau(actor, _("只有防控办可以修改文号前缀。"))
+    prefix = prefix.strip()
+    if not prefix:
+        raise ValidationError({"prefix": _("请填写文号前缀。")})
+    others = Unit.objects.filter(parent__isnull=True).exclude(pk=bureau.pk)
+    if (MonitoringConfig.objects.filter(prefix=prefix).exclude(bureau=bureau).exists()
+            or others.filter(code=prefix).exclude(pk__in=MonitoringConfig.objects.values("bureau")).exists()):
+        raise ValidationError({"prefix": _("“%(prefix)s”已是其他局的文号前缀，请另选一个。") % {"prefix": prefix}})
     config = MonitoringConfig.objects.filter(bureau=bureau).first() or MonitoringConfig(bureau=bureau)
-    config.prefix = prefix.strip()
+    config.prefix = prefix
     config._history_user = actor
     config.save()
     return config

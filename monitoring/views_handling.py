@@ -563,7 +563,11 @@ class ConfigView(View):
     def post(self, request):
         form = ConfigForm(request.POST)
         if form.is_valid():
-            config_save(actor=request.user, prefix=form.cleaned_data["prefix"])
+            try:
+                config_save(actor=request.user, prefix=form.cleaned_data["prefix"])
+            except ValidationError as exc:
+                _form_errors(form, exc)
+                return self.get(request, form=form)
             messages.success(request, _("文号前缀已保存：此后的编号使用新前缀，已有编号不变。"))
             return redirect("monitoring:config")
         return self.get(request, form=form)

@@ -248,12 +248,21 @@ class OpinionView(View):
 
 @method_decorator(login_not_required, name="dispatch")
 class OpinionLookupView(View):
-    """A visitor reads the state of their own opinion with its reference and secret code."""
+    """A visitor reads the state of their own opinion with its reference and secret code. A
+    POST, so that the code stays out of addresses, logs and the language switch's links."""
+
+    def render(self, request, form, result=None, status=200):
+        response = render(request, "public/lookup.html", {"form": form, "result": result}, status=status)
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     def get(self, request):
-        form = LookupForm(request.GET or None)
+        return self.render(request, LookupForm())
+
+    def post(self, request):
+        form = LookupForm(request.POST)
         result = None
-        if form.is_bound and form.is_valid():
+        if form.is_valid():
             try:
                 result = opinion_lookup(ip=client_ip(request), **form.cleaned_data)
             except WorkflowError as exc:
@@ -261,9 +270,7 @@ class OpinionLookupView(View):
             else:
                 if result is None:
                     form.add_error(None, _("编号或查询码不正确。"))
-        response = render(request, "public/lookup.html", {"form": form, "result": result})
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return self.render(request, form, result, status=200 if result else 400)
 
 
 @public_page

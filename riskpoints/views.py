@@ -215,8 +215,12 @@ class KeyPostListView(KeyPostsMixin, FilterView):
             if self.posts().filter(pk__in=ids).count() != len(ids):
                 raise Http404
             changed = posts_mark_key(post_ids=ids, actor=request.user, is_key=op == "mark")
-            messages.success(request, (_("已将 %(n)d 个岗位标为关键岗位。") if op == "mark"
-                                       else _("已取消 %(n)d 个岗位的关键岗位标记。")) % {"n": changed})
+            if not changed:
+                messages.info(request, _("所选岗位都已是关键岗位，没有改变。") if op == "mark"
+                              else _("所选岗位都不是关键岗位，没有改变。"))
+            else:
+                messages.success(request, (_("已将 %(n)d 个岗位标为关键岗位。") if op == "mark"
+                                           else _("已取消 %(n)d 个岗位的关键岗位标记。")) % {"n": changed})
         return redirect(request.get_full_path())
 
 

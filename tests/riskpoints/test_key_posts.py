@@ -71,6 +71,8 @@ def test_the_office_marks_and_unmarks_many_posts_at_once(people, client_for, pos
     assert Post.objects.get(pk=posts["captain"].pk).history.count() == 1  # unchanged, no record
     client.post(URL, {"post": chosen[:2], "op": "unmark"})
     assert set(Post.objects.filter(is_key=True).values_list("name", flat=True)) == {"大队长"}
+    response = client.post(URL, {"post": chosen[:2], "op": "unmark"}, follow=True)
+    assert "所选岗位都不是关键岗位，没有改变" in response.content.decode()
 
 
 def test_a_post_of_another_bureau_among_the_chosen_changes_nothing(people, client_for, posts):

@@ -2,11 +2,19 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from .choices import Role
 from .models import Post
 from .scoping import bureau_unit_ids
+
+
+KEY_POST_REFUSAL = _("只有防控办可以标记关键岗位。")
+
+
+def may_mark_key_posts(user):
+    """Who marks 关键岗位 (each in their own bureau): the office, or an administrator."""
+    return user.has_role(Role.OFFICE, Role.ADMIN)
 
 
 def posts_mark_key(*, post_ids, actor, is_key):
@@ -15,8 +23,8 @@ def posts_mark_key(*, post_ids, actor, is_key):
     filter and count by it. Each post that changes keeps a history record. Returns the number
     of posts changed."""
     post_ids = set(post_ids)
-    if not actor.has_role(Role.OFFICE, Role.ADMIN):
-        raise PermissionDenied(_("只有防控办可以标记关键岗位。"))
+    if not may_mark_key_posts(actor):
+        raise PermissionDenied(KEY_POST_REFUSAL)
     with transaction.atomic():
         posts = list(Post.objects.select_for_update().filter(pk__in=post_ids, unit__in=bureau_unit_ids(actor)))
         if len(posts) != len(post_ids):

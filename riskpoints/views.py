@@ -9,12 +9,11 @@ from django.views import View
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from org.choices import Role
 from org.inputs import parse_ids, parse_int, search_term
 from org.models import Post, Unit
 from org.scoping import bureau_unit_ids, office_bureau, user_bureau, visible_unit_ids
 from org.selectors import key_post_counts
-from org.services import post_mark_key, posts_mark_key
+from org.services import KEY_POST_REFUSAL, may_mark_key_posts, post_mark_key, posts_mark_key
 from review.services import WorkflowError
 from review.history import display_value
 from review.choices import Action, Status
@@ -175,16 +174,18 @@ class KeyPostsMixin:
     """The office's (or an administrator's) view of the bureau's posts, filtered as asked."""
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_role(Role.OFFICE, Role.ADMIN):
-            raise PermissionDenied(_("只有防控办可以标记关键岗位。"))
+        if not may_mark_key_posts(request.user):
+            raise PermissionDenied(KEY_POST_REFUSAL)
         return super().dispatch(request, *args, **kwargs)
 
     def posts(self):
         return Post.objects.filter(unit__in=bureau_unit_ids(self.request.user)).select_related("unit")
 
+    def filter_kwargs(self):
+        return {"user": self.request.user, "unit_ids": bureau_unit_ids(self.request.user)}
+
     def filtered(self):
-        return PostFilter(data=self.request.GET, queryset=self.posts(), user=self.request.user,
-                          unit_ids=bureau_unit_ids(self.request.user))
+        return PostFilter(data=self.request.GET, queryset=self.posts(), **self.filter_kwargs())
 
 
 class KeyPostListView(KeyPostsMixin, FilterView):
@@ -198,8 +199,7 @@ class KeyPostListView(KeyPostsMixin, FilterView):
         return self.posts()
 
     def get_filterset_kwargs(self, filterset_class):
-        return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user,
-                "unit_ids": bureau_unit_ids(self.request.user)}
+        return {**super().get_filterset_kwargs(filterset_class), **self.filter_kwargs()}
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "counts": key_post_counts(kwargs["filter"].qs)}
@@ -319,7 +319,7 @@ class PostRegisterView(View):
         rows, round_ = _table_rows(request.user, post=post)
         return render(request, "riskpoints/post_register.html", {
             "post": post, "round": round_, "risks": rows, "holders": post.holders.filter(is_active=True),
-            "may_mark_key": request.user.has_role(Role.OFFICE, Role.ADMIN),
+            "may_mark_key": may_mark_key_posts(request.user),
         })
 
 

@@ -1,6 +1,6 @@
 from django import forms
 from django.core.validators import MinValueValidator
-from django.forms import inlineformset_factory
+from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from org.inputs import MAX_FORMSET_ROWS, GuardedModelForm
@@ -52,6 +52,8 @@ class PowerItemForm(LockedModelForm):
             self.fields[field].validators.append(MinValueValidator(1, _("时限至少为 1 个工作日。")))
         if not self.instance.pk and not self.is_bound and user.unit_id and not self.initial.get("legal_body"):
             self.initial["legal_body"] = user.unit.bureau.name  # most powers are the bureau's own
+        if not self.instance.pk and not self.is_bound and not self.initial.get("unit") and user.unit_id in editable_unit_ids(user):
+            self.initial["unit"] = user.unit_id  # a new power is most often the user's own unit's
 
     def clean(self):
         cleaned = super().clean()
@@ -74,8 +76,12 @@ class LegalBasisForm(GuardedModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
 
 
+class BaseLegalBasisFormSet(BaseInlineFormSet):
+    default_error_messages = {"too_few_forms": _("请至少填写一条法律依据（法律法规名称必填）。")}
+
+
 LegalBasisFormSet = inlineformset_factory(
-    PowerItem, LegalBasis, form=LegalBasisForm, extra=0, can_delete=True,
+    PowerItem, LegalBasis, form=LegalBasisForm, formset=BaseLegalBasisFormSet, extra=0, can_delete=True,
     min_num=1, validate_min=True, max_num=MAX_FORMSET_ROWS, absolute_max=MAX_FORMSET_ROWS, validate_max=True,
 )
 

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from org.choices import PostTier
 from org.inputs import BIGINT_MAX
 from org.models import Post, Unit
 from org.scoping import user_bureau, visible_unit_ids
@@ -74,3 +75,21 @@ class RiskPointFilter(ListFilterSet):
             return queryset
         return queryset.filter(Q(code__icontains=value) | Q(title__icontains=value) | Q(description__icontains=value))
 
+
+
+class PostFilter(ListFilterSet):
+    """The bureau's posts on the office's 关键岗位 page: by unit (with the units under it), tier
+    and mark."""
+
+    name = django_filters.CharFilter(label=_("岗位名称"), lookup_expr="icontains")
+    unit = django_filters.ModelChoiceFilter(label=_("单位"), queryset=Unit.objects.none(), method="in_unit")
+    tier = django_filters.ChoiceFilter(label=_("岗位层次"), choices=PostTier.choices)
+    is_key = django_filters.BooleanFilter(label=_("关键岗位"))
+
+    class Meta:
+        model = Post
+        fields = []
+
+    def __init__(self, *args, unit_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["unit"].queryset = Unit.objects.filter(pk__in=unit_ids)

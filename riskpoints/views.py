@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -8,11 +9,11 @@ from django.views import View
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from org.choices import Role
-from org.inputs import parse_int, search_term
+from org.inputs import parse_ids, parse_int, search_term
 from org.models import Post, Unit
-from org.scoping import office_bureau, user_bureau, visible_unit_ids
-from org.services import post_mark_key
+from org.scoping import bureau_unit_ids, office_bureau, user_bureau, visible_unit_ids
+from org.selectors import key_post_counts
+from org.services import KEY_POST_REFUSAL, may_mark_key_posts, post_mark_key, posts_mark_key
 from review.services import WorkflowError
 from review.history import display_value
 from review.choices import Action, Status
@@ -20,12 +21,12 @@ from review.views import CompileView, DeleteView, HistoryView, TransitionView, e
 from review.workflow import EDITOR, OFFICE
 
 from .choices import FACTORS
-from .filters import RiskPointFilter
+from .filters import PostFilter, RiskPointFilter
 from .forms import ImportForm, RiskPointForm, RubricForm
 from .models import AssessmentRubric, RegisterImport, RiskPoint
 from .selectors import current_round, level_counts, register_for
 from .services import risk_carry_decide, risk_create, risk_update, rubric_for, rubric_save
-from .xlsx import COLUMNS, register_import_start, register_workbook, template_workbook, xlsx_response
+from .xlsx import COLUMNS, posts_workbook, register_import_start, register_workbook, template_workbook, xlsx_response
 
 # The plan and its measures belong to the controls app above this one; pages here only read
 # them through the relation, by name.
@@ -169,6 +170,67 @@ class PostKeyView(View):
         return redirect("riskpoints:post_register", post.pk)
 
 
+class KeyPostsMixin:
+    """The office's (or an administrator's) view of the bureau's posts, filtered as asked."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not may_mark_key_posts(request.user):
+            raise PermissionDenied(KEY_POST_REFUSAL)
+        return super().dispatch(request, *args, **kwargs)
+
+    def posts(self):
+        return Post.objects.filter(unit__in=bureau_unit_ids(self.request.user)).select_related("unit")
+
+    def filter_kwargs(self):
+        return {"user": self.request.user, "unit_ids": bureau_unit_ids(self.request.user)}
+
+    def filtered(self):
+        return PostFilter(data=self.request.GET, queryset=self.posts(), **self.filter_kwargs())
+
+
+class KeyPostListView(KeyPostsMixin, FilterView):
+    """关键岗位: the bureau's posts with checkboxes; the office marks or unmarks many at once."""
+
+    filterset_class = PostFilter
+    template_name = "riskpoints/key_posts.html"
+    paginate_by = settings.PAGINATE_BY
+
+    def get_queryset(self):
+        return self.posts()
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), **self.filter_kwargs()}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "counts": key_post_counts(kwargs["filter"].qs)}
+
+    def post(self, request):
+        ids = set(parse_ids(request.POST.getlist("post")))
+        op = request.POST.get("op")
+        if op not in ("mark", "unmark"):
+            messages.error(request, _("请选择“标为关键岗位”或“取消关键岗位标记”。"))
+        elif not ids:
+            messages.error(request, _("请先勾选岗位。"))
+        else:
+            if self.posts().filter(pk__in=ids).count() != len(ids):
+                raise Http404
+            changed = posts_mark_key(post_ids=ids, actor=request.user, is_key=op == "mark")
+            if not changed:
+                messages.info(request, _("所选岗位都已是关键岗位，没有改变。") if op == "mark"
+                              else _("所选岗位都不是关键岗位，没有改变。"))
+            else:
+                messages.success(request, (_("已将 %(n)d 个岗位标为关键岗位。") if op == "mark"
+                                           else _("已取消 %(n)d 个岗位的关键岗位标记。")) % {"n": changed})
+        return redirect(request.get_full_path())
+
+
+class KeyPostExportView(KeyPostsMixin, View):
+    """The 关键岗位 page's posts exactly as filtered, as .xlsx."""
+
+    def get(self, request):
+        return xlsx_response(posts_workbook(self.filtered().qs), f"key-posts-{timezone.localdate():%Y%m%d}.xlsx")
+
+
 class RiskCarryView(View):
     """The unit confirms a carried-over risk point: unchanged from last year, or retired."""
 
@@ -223,11 +285,14 @@ class UnitTableView(View):
     def get(self, request, unit_id):
         unit = get_object_or_404(Unit.objects.filter(pk__in=visible_unit_ids(request.user)), pk=unit_id)
         rows, round_ = _table_rows(request.user, unit=unit)
+        # The register's own filters, of which the table offers 关键岗位 and 重点领域 (the year is fixed).
+        rows = RiskPointFilter(data={k: request.GET[k] for k in ("key_post", "key_area") if k in request.GET},
+                               queryset=rows, user=request.user, current_round=None)
         groups = {}
-        for risk in rows:
+        for risk in rows.qs:
             groups.setdefault(risk.post, []).append(risk)
         return render(request, "riskpoints/unit_table.html", {
-            "unit": unit, "round": round_, "groups": list(groups.items()),
+            "unit": unit, "round": round_, "groups": list(groups.items()), "filter": rows, "counts": level_counts(rows.qs),
             "units": Unit.objects.filter(pk__in=visible_unit_ids(request.user)),
         })
 
@@ -254,7 +319,7 @@ class PostRegisterView(View):
         rows, round_ = _table_rows(request.user, post=post)
         return render(request, "riskpoints/post_register.html", {
             "post": post, "round": round_, "risks": rows, "holders": post.holders.filter(is_active=True),
-            "may_mark_key": request.user.has_role(Role.OFFICE, Role.ADMIN),
+            "may_mark_key": may_mark_key_posts(request.user),
         })
 
 

@@ -39,7 +39,7 @@ from powers.models import PowerItem
 from review.services import WorkflowError
 from review.workflow import EDITOR
 
-from .choices import FACTORS, FindingLevel, FoundBy, ImportState, RiskKind, RiskLevel
+from .choices import FACTORS, FindingLevel, FoundBy, ImportState, KeyArea, RiskKind, RiskLevel
 from .models import RegisterImport, RiskPoint, Round
 from .services import registration_round, risk_check, risk_create_many, rubric_for
 
@@ -68,9 +68,11 @@ COLUMNS = [
     ("危害程度", "harm", True, "严重 / 较严重 / 一般，或 高 / 中 / 低（或 3 / 2 / 1）"),
     ("风险等级", "level", False, "一级 / 二级 / 三级；空则按评定标准的建议等级"),
     ("等级调整理由", "level_reason", False, "确定等级与建议等级不同时必填"),
+    ("重点领域", "key_area", False, "行政审批 / 行政处罚 / 政府投资项目 / 公共资源交易 / 专项资金管理使用，"
+                                  "不属于重点领域填“无”；空则按所涉职权的类别（如行政处罚类职权为“行政处罚”）"),
 ]
 HEADERS = [c[0] for c in COLUMNS]
-EXPORT_EXTRA = ["登记编号", "年度", "建议等级", "状态", "防控措施", "责任人", "关键岗位", "重点领域"]
+EXPORT_EXTRA = ["登记编号", "年度", "建议等级", "状态", "防控措施", "责任人", "关键岗位"]
 
 
 # --- Normalising what people type -------------------------------------------------------
@@ -110,6 +112,10 @@ def _grade_words():
 GRADE_WORDS = _grade_words()
 LEVEL_WORDS = ({_word(_source(label)): value for value, label in RiskLevel.choices}
                | {"1": 1, "2": 2, "3": 3, "1级": 1, "2级": 2, "3级": 3, "I级": 1, "II级": 2, "III级": 3})
+# 重点领域 as a sheet writes it: an area's name, or 无 (the word the export writes) for none.
+NO_KEY_AREA = "无"
+KEY_AREA_WORDS = ({_word(_source(label)): value for value, label in KeyArea.choices if value}
+                  | {_word(w): "" for w in (NO_KEY_AREA, "否", "非重点领域", _source(KeyArea.NONE.label))})
 
 
 def _grade_hint(field):
@@ -387,6 +393,12 @@ def check_sheet(file, *, actor, progress=None):
         data["level"] = LEVEL_WORDS.get(_word(raw["风险等级"])) if raw.get("风险等级") else None
         if raw.get("风险等级") and data["level"] is None:
             fail("风险等级", _("应为 一级、二级 或 三级"))
+        if raw.get("重点领域"):  # left empty, the power's category suggests it (services._with_key_area)
+            data["key_area"] = KEY_AREA_WORDS.get(_word(raw["重点领域"]))
+            if data["key_area"] is None:
+                fail("重点领域", _("“%(v)s”不是可选值（%(opts)s）") % {
+                    "v": raw["重点领域"], "opts": "、".join([*(_source(l) for v, l in KeyArea.choices if v), NO_KEY_AREA])},
+                    _("不是可选值"))
         if not row_errors:
             bureau = unit.bureau
             rubric = rubrics.get(bureau.pk) or rubrics.setdefault(bureau.pk, rubric_for(bureau))
@@ -509,19 +521,27 @@ def register_workbook(risks):
             r.unit.code, r.post.name if r.post else "", r.power.code if r.power else "", r.step.name if r.step else "",
             r.get_finding_level_display(), r.get_kind_display(), r.get_found_by_display(), r.title, r.description,
             *(GRADE_LABEL[getattr(r, k)] for k in ("importance", "discretion", "probability", "harm")),
-            r.get_level_display(), r.level_reason, r.code, r.round.year, RiskLevel(r.suggested_level).label,
+            r.get_level_display(), r.level_reason, r.get_key_area_display() if r.key_area else NO_KEY_AREA,
+            r.code, r.round.year, RiskLevel(r.suggested_level).label,
             r.get_status_display(), "\n".join(f"{i}. {m.content}" for i, m in enumerate(measures, 1)),
             "、".join(dict.fromkeys(m.responsible.display_name for m in measures)),
-            "是" if r.post and r.post.is_key else "", r.get_key_area_display() if r.key_area else "",
+            "是" if r.post and r.post.is_key else "",
         ])
     return table_workbook(HEADERS + EXPORT_EXTRA, rows, {"风险表现形式": 40, "防控措施": 50, "风险点": 20})
+
+
+def posts_workbook(posts):
+    """The office's 关键岗位 page as filtered: the posts (with their unit loaded) and their mark."""
+    return _workbook(["单位编码", "单位", "岗位", "岗位层次", "关键岗位"], [
+        [p.unit.code, p.unit.name, p.name, p.get_tier_display(), "是" if p.is_key else "否"] for p in posts
+    ], {"单位": 24, "岗位": 24})
 
 
 def template_workbook():
     """An example row and a sheet that explains every column."""
     wb = table_workbook(HEADERS, [["GHDD", "巡查员", "CF-GH-001", "案件受理", "岗位", "岗位职责", "自己找",
                               "发现违建不制止不上报", "巡查中发现违法建设不制止、不上报，向当事人通风报信。",
-                              "高", "中", "中", "严重", "一级", ""]], {"风险表现形式": 40})
+                              "高", "中", "中", "严重", "一级", "", "行政处罚"]], {"风险表现形式": 40})
     notes = wb.create_sheet("填写说明")
     append_data_row(notes, ["列", "必填", "说明"])
     for header, _field, required, help_text in COLUMNS:

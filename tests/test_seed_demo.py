@@ -31,6 +31,12 @@ def test_seed_demo_builds_a_bureau_and_runs_twice_without_duplicates(db):
                                          action__in=["submit", "unit_approve", "leader_approve", "accept"])
     assert len({r.actor_id for r in actors}) == 4
 
+    # The office has marked 关键岗位, with a history record naming it, and risk points sit on them.
+    key = Post.objects.filter(is_key=True)
+    assert 10 <= key.count() < Post.objects.count() and RiskPoint.objects.filter(post__is_key=True).exists()
+    assert key.first().history.first().history_user.username == "office"
+    assert RiskPoint.objects.exclude(key_area="").exists()
+
     # Risk points: enough, in every state and level, each accepted one with its plan.
     assert RiskPoint.objects.count() >= 150
     assert set(RiskPoint.objects.values_list("status", flat=True)) == set(Status.values)

@@ -67,6 +67,10 @@ POSTS = {
     "SLJZD": SQUAD_POSTS,
 }
 
+# 关键岗位 the office has marked: posts holding 业务处置权 and 自由裁量权 (by name, in every unit).
+KEY_POSTS = ["执法队员", "案件承办人", "巡查员", "核准岗", "夜查队员", "审批员", "法制审核员", "罚没款收缴岗", "采购岗",
+             "组织人事岗", "中队长"]
+
 # Bureau leaders and the units each one is in charge of (分管).
 LEADERS = [
     ("leader", "王建国", "副局长", ["GHDD", "ZTDD", "GGDD", "DCDD", "XCDD", "FZK", "DCK"]),

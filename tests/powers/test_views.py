@@ -92,6 +92,19 @@ def test_staff_cannot_create_in_another_unit(people, bureau, client_for):
     assert not PowerItem.objects.exists()
 
 
+def test_a_new_power_starts_in_the_users_own_unit(people, bureau, client_for):
+    assert client_for(people.staff_a).get(reverse("powers:create")).context["form"]["unit"].value() == bureau.a.pk
+    assert client_for(people.office).get(reverse("powers:create")).context["form"]["unit"].value() == bureau.fkb.pk
+
+
+def test_a_power_without_any_legal_basis_says_so_in_words(people, bureau, client_for):
+    data = {k: v for k, v in form_data(unit=bureau.a.pk).items() if not k.startswith("bases-")}
+    data.update({"bases-TOTAL_FORMS": "0", "bases-INITIAL_FORMS": "0"})
+    html = client_for(people.staff_a).post(reverse("powers:create"), data).content.decode()
+    assert "请至少填写一条法律依据" in html and "请至少提交" not in html
+    assert not PowerItem.objects.exists()
+
+
 @pytest.mark.parametrize("user", ["director", "leader_a", "nobody"])
 def test_non_editors_cannot_open_create_form(people, client_for, user):
     assert client_for(getattr(people, user)).get(reverse("powers:create")).status_code == 403

@@ -26,7 +26,8 @@ def test_register_export_writes_formula_like_text_as_text(people, bureau, client
     assert set(FORMULAS[:4]) <= texts and FORMULAS[4] + "控制字符" in texts
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     assert all(c.quotePrefix for c in cells if isinstance(c.value, str) and c.value[:1] in "=+-@")
-    year = [c.value for c in next(ws.iter_rows(min_row=2, max_row=2))][16]
+    header = [c.value for c in ws[1]]
+    year = [c.value for c in next(ws.iter_rows(min_row=2, max_row=2))][header.index("年度")]
     assert isinstance(year, int)
 
 

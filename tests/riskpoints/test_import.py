@@ -52,7 +52,8 @@ def rewrite_sheet_xml(data, change):
 def row(**over):
     values = {"单位编码": "A", "岗位": "巡查员", "职权编码": "", "流程环节": "", "查找层面": "岗位", "风险类型": "制度机制",
               "查找方式": "自己找", "风险点": "巡查走过场", "风险表现形式": "巡查不到位，发现问题不上报。",
-              "权力重要程度": "中", "自由裁量空间": "中", "发生概率": "中", "危害程度": "中", "风险等级": "", "等级调整理由": ""}
+              "权力重要程度": "中", "自由裁量空间": "中", "发生概率": "中", "危害程度": "中", "风险等级": "", "等级调整理由": "",
+              "重点领域": ""}
     values.update(over)
     return [values[h] for h in HEADERS]
 
@@ -130,6 +131,47 @@ def test_one_bad_row_refuses_the_whole_sheet_listing_every_error(people, post_a,
     assert "高（3）、较高或中或较大（2）、较小或低或较低（1）" in html
 
 
+def test_key_areas_are_read_from_the_sheet_and_an_empty_cell_follows_the_power(people, post_a, power_a, client_for,
+                                                                               upload):
+    assert power_a.category == "penalty"
+    rows = [row(风险点="专项资金挪用", 重点领域="专项资金管理使用"),
+            row(风险点="处罚走过场", 风险类型="业务流程", 职权编码=power_a.code, 重点领域="无"),
+            row(风险点="少算违建面积", 风险类型="业务流程", 职权编码=power_a.code, 重点领域=""),
+            row(风险点="审批开绿灯", 重点领域=" 行政审批 "),
+            row(风险点="内勤台账")]
+    response = upload(client_for(people.staff_a), sheet(*rows))
+    assert response.context["job"].state == ImportState.DONE
+    assert dict(RiskPoint.objects.values_list("title", "key_area")) == {
+        "专项资金挪用": "special_funds", "处罚走过场": "", "少算违建面积": "penalty", "审批开绿灯": "approval", "内勤台账": ""}
+
+
+def test_a_bad_key_area_refuses_the_sheet_naming_its_row_and_column(people, post_a, client_for, upload):
+    response = upload(client_for(people.staff_a), sheet(row(), row(风险点="第二行", 重点领域="城市管理")))
+    job = response.context["job"]
+    assert job.state == ImportState.REFUSED and not RiskPoint.objects.exists()
+    assert [(r, c) for r, c, _m in job.errors] == [(3, "重点领域")]
+    assert "“城市管理”不是可选值（行政审批、行政处罚、政府投资项目、公共资源交易、专项资金管理使用、无）" in response.content.decode()
+
+
+def test_an_exported_register_imports_back_with_its_key_areas(people, bureau, post_a, power_a, client_for, upload):
+    from tests.factories import RiskPointFactory
+
+    RiskPointFactory(unit=bureau.a, post=post_a, finding_level="post", key_area="investment", title="工程款拨付")
+    RiskPointFactory(unit=bureau.a, power=power_a, kind="process", key_area="", title="处罚不走程序")
+    client = client_for(people.staff_a)
+    exported = client.get(reverse("riskpoints:export")).content
+    ws = load_workbook(BytesIO(exported)).active
+    header = [c.value for c in ws[1]]
+    assert header[:len(HEADERS)] == HEADERS
+    by_title = {r[header.index("风险点")]: r for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert by_title["工程款拨付"][header.index("重点领域")] == "政府投资项目"
+    assert by_title["处罚不走程序"][header.index("重点领域")] == "无"
+    RiskPoint.objects.all().delete()
+    response = upload(client, SimpleUploadedFile("导出.xlsx", exported))
+    assert response.context["job"].state == ImportState.DONE, response.context["job"].errors
+    assert dict(RiskPoint.objects.values_list("title", "key_area")) == {"工程款拨付": "investment", "处罚不走程序": ""}
+
+
 def test_sheet_without_required_columns_is_refused(people, client_for, upload):
     response = upload(client_for(people.staff_a), sheet(["A"], headers=["单位编码"]))
     assert "表头缺少必填列" in response.content.decode()
@@ -200,8 +242,9 @@ def test_a_stale_dimension_record_does_not_drop_rows(people, post_a):
 
 def test_text_in_a_number_cell_is_an_error_of_its_row_and_column(people, post_a):
     data = workbook_bytes(row(), row(风险点="第二个"))
-    broken = rewrite_sheet_xml(data, lambda xml: xml.replace(
-        '<c r="J3" t="inlineStr"><is><t>中</t></is></c>', '<c r="J3" t="n"><v>中</v></c>'))
+    # 中 is written as itself or as &#20013;, whichever XML writer openpyxl finds (lxml or not).
+    broken = rewrite_sheet_xml(data, lambda xml: re.sub(
+        r'<c r="J3" t="inlineStr"><is><t>(中|&#20013;)</t></is></c>', '<c r="J3" t="n"><v>中</v></c>', xml))
     assert '<c r="J3" t="n"><v>中</v></c>' in ZipFile(BytesIO(broken)).read("xl/worksheets/sheet1.xml").decode()
     rows, errors = check_sheet(SimpleUploadedFile("x.xlsx", broken), actor=people.staff_a)
     assert [(r, c) for r, c, _m in errors.listed] == [(3, "权力重要程度")]

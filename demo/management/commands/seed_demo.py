@@ -14,6 +14,7 @@ from demo.data import powers as power_data
 from demo.data import risks as risk_data
 from controls.services import plan_save, round_open
 from org.models import Post, Unit, User
+from org.services import posts_mark_key
 from powers.models import PowerItem
 from powers.services import flow_replace, power_create, power_update
 from public.models import Publication
@@ -118,6 +119,8 @@ class Command(BaseCommand):
             account(f"{code.lower()}_head", next(names), code, head_post[0], ["unit_head", "staff"], head_post[0])
             staff_post = others[0][0] if others else None
             account(f"{code.lower()}_staff", next(names), code, staff_post, ["staff"], staff_post or "")
+        posts_mark_key(post_ids=Post.objects.filter(name__in=org_data.KEY_POSTS).values_list("pk", flat=True),
+                       actor=users["office"], is_key=True)
         return users
 
     def leader_for(self, unit, users):

@@ -97,9 +97,9 @@ class ProposalCreateView(View):
 class ProposalDetailView(View):
     def get(self, request, pk):
         proposal = get_object_or_404(_proposals(request.user), pk=pk)
-        pending = proposal.state == ProposalState.PENDING
+        may_answer = proposal.state == ProposalState.PENDING and proposal_may_answer(request.user, proposal)
         return render(request, "monitoring/proposal_detail.html", {
-            "object": proposal, "may_answer": pending and proposal_may_answer(request.user, proposal),
+            "object": proposal, "may_answer": may_answer, "side_first": may_answer,
             "decline_form": ProposalDeclineForm(),
             "sees_risk": proposal.risk_point_id and RiskPoint.objects.for_user(request.user).filter(pk=proposal.risk_point_id).exists(),
         })

@@ -146,7 +146,7 @@ class InformationDetailView(View):
         is_office = OFFICE.covers(request.user, info.bureau_id)
         return render(request, "monitoring/info_detail.html", {
             "object": info, "is_office": is_office, "sees_reporter": sees_reporter(request.user),
-            "may_propose": is_office, "assess_form": AssessForm() if is_office and info.state in (InfoState.NEW, InfoState.OBSERVING) else None,
+            "may_propose": is_office, "side_first": is_office and info.is_open, "assess_form": AssessForm() if is_office and info.state in (InfoState.NEW, InfoState.OBSERVING) else None,
             "assessments": info.assessments.select_related("assessed_by"),
             "proposals": info.proposals.select_related("target_unit"),
             "tasks": info.tasks.select_related("unit"),
@@ -282,6 +282,7 @@ class TaskDetailView(View):
         task = get_object_or_404(UnitTask.objects.for_user(request.user).select_related("unit", "risk_point", "result_risk"), pk=pk)
         may_answer = handling.task_may_answer(request.user, task)
         return render(request, "monitoring/task_detail.html", {
+            "side_first": may_answer,
             "object": task, "form": form or (TaskCompleteForm(task=task, user=request.user) if may_answer else None),
             "sees_information": information_for_or_none(request.user, task.information_id),
         }, status=400 if form else 200)
@@ -384,7 +385,9 @@ class WarningDetailView(View):
         record = WarningRecord.objects.filter(warning=warning).first()
         pending = next((r for r in warning.reports.all() if r.verdict == "pending"), None)
         risks = RiskPoint.objects.for_user(user).filter(pk__in=[r.pk for r in warning.risk_points.all()])
+        acts = handles or handling.may_acknowledge(user, warning) or handling.may_report(user, warning)
         return render(request, "monitoring/warning_detail.html", {
+            "side_first": acts and warning.state != "closed",
             "object": warning, "record": record, "sources": sources_for(user, warning), "risks": risks,
             "may_acknowledge": handling.may_acknowledge(user, warning),
             "record_form": WarningRecordForm(instance=record) if handles and warning.method in RECORDED_METHODS

@@ -24,12 +24,7 @@ NOT_LIST_DETAIL_OR_FORM = {
     "riskpoints/post_register.html": "a print document (岗位廉政风险防控登记表)",
     "riskpoints/unit_table.html": "a print document (岗位权力行使廉政风险防控一览表)",
 }
-# Pages of the monitoring app, whose pages are being reworked as a whole; remove a name once
-# its page uses a layout.
-REWORKED_SEPARATELY = {
-    "monitoring/info_detail.html",
-    "monitoring/proposal_detail.html",
-}
+REWORKED_SEPARATELY = set()
 
 EXTENDS_BASE = re.compile(r"""\{%\s*extends\s+["']base\.html["']\s*%\}""")
 

@@ -169,6 +169,9 @@ def _workbook(headers, rows, widths=None):
     return wb
 
 
+table_workbook = _workbook  # one header style for every list's export, other apps' too
+
+
 def xlsx_response(wb, filename):
     out = BytesIO()
     wb.save(out)

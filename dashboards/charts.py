@@ -22,7 +22,10 @@ def segments(parts, scale):
     return out
 
 
-def columns(points, height=100):
+COLUMN_HEIGHT = 50  # the plot's height in the chart's units; each point is 10 units wide
+
+
+def columns(points, height=COLUMN_HEIGHT):
     """A column chart: ``points`` [{"label", "n", ...}] as bars of a ``height``-unit plot, each
     with ``x``, ``y``, ``h`` and ``width`` in a viewBox as wide as 10 units per point."""
     top = max((p["n"] for p in points), default=0)

@@ -134,7 +134,11 @@ def carry_pending(user, selection):
     if selection.round is None:
         return None
     qs = _register(user, selection).filter(carry_decision=CarryDecision.PENDING)
-    return {"items": qs.select_related("unit").order_by("code")[:10], "count": qs.count(), "url": selection.link("riskpoints:list", carry=CarryDecision.PENDING)}
+    count = qs.count()
+    if not count:
+        return None
+    return {"items": qs.select_related("unit").order_by("code")[:10], "count": count,
+            "url": selection.link("riskpoints:list", carry=CarryDecision.PENDING)}
 
 
 PANELS = (

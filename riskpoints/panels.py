@@ -16,7 +16,7 @@ from dashboards.charts import columns, heat, segments
 from dashboards.registry import Panel
 from org.choices import PostTier
 
-from .choices import GRADES, LEVEL_COLOURS, CarryDecision, RiskKind, RiskLevel
+from .choices import FACTOR_NAMES, GRADES, LEVEL_COLOURS, CarryDecision, RiskKind, RiskLevel
 from .filters import NO_POST
 from .models import RiskPoint
 from .selectors import register_for
@@ -42,10 +42,13 @@ def _level_parts(selection, counts, scale, **params):
 def heatmaps(user, selection):
     if selection.round is None:
         return None
+    groups = list(_register(user, selection).values(*FACTOR_NAMES).annotate(n=Count("pk")))  # ≤ 81 groups
     maps = []
     for rows_factor, cols_factor in HEATMAPS:
-        counts = {(g[rows_factor], g[cols_factor]): g["n"] for g in
-                  _register(user, selection).values(rows_factor, cols_factor).annotate(n=Count("pk"))}
+        counts = {}
+        for g in groups:
+            key = (g[rows_factor], g[cols_factor])
+            counts[key] = counts.get(key, 0) + g["n"]
         top = max(counts.values(), default=0)
         maps.append({
             "rows_label": RiskPoint._meta.get_field(rows_factor).verbose_name,
@@ -62,10 +65,20 @@ def heatmaps(user, selection):
 def levels(user, selection):
     if selection.round is None:
         return None
-    base = _register(user, selection)
-    by_unit = selection.per_row(base.values("unit_id").annotate(**LEVEL_COUNTS))
-    by_kind = {g["kind"]: g for g in base.values("kind").annotate(**LEVEL_COUNTS)}
-    by_tier = {g["post__tier"] or NO_POST: g for g in base.values("post__tier").annotate(**LEVEL_COUNTS)}
+    # One grouped query (at most units × kinds × tiers groups) gives all three tables.
+    groups = list(_register(user, selection).values("unit_id", "kind", "post__tier").annotate(**LEVEL_COUNTS))
+
+    def by(key, convert=lambda value: value):
+        out = {}
+        for g in groups:
+            figures = out.setdefault(convert(g[key]), {})
+            for lvl in LEVELS:
+                figures[f"l{lvl}"] = figures.get(f"l{lvl}", 0) + g[f"l{lvl}"]
+        return out
+
+    by_unit = selection.per_row([{"unit_id": g["unit_id"], **{f"l{lvl}": g[f"l{lvl}"] for lvl in LEVELS}} for g in groups])
+    by_kind = by("kind")
+    by_tier = by("post__tier", lambda tier: tier or NO_POST)
 
     def table(groups, param):
         scale = max((sum(g.get(f"l{lvl}", 0) for lvl in LEVELS) for _k, _l, g in groups), default=0)
@@ -112,9 +125,10 @@ def years(user, selection):
     rounds = [r for r in (selection.round, selection.previous_round) if r is not None]
     base = selection.scope(register_for(user).filter(round__in=rounds))
     counts = {g["round_id"]: g for g in base.values("round_id").annotate(n=Count("pk"), **LEVEL_COUNTS)}
-    carried = {g["carry_decision"]: g["n"] for g in
-               _register(user, selection, with_retired=True).values("carry_decision").annotate(n=Count("pk"))}
-    new = _register(user, selection).filter(previous__isnull=True).count()
+    carried = {g["carry_decision"]: g for g in _register(user, selection, with_retired=True).values(
+        "carry_decision").annotate(n=Count("pk"), new=Count("pk", filter=Q(previous__isnull=True)))}
+    new = sum(g["new"] for d, g in carried.items() if d != CarryDecision.RETIRED)
+    carried = {d: g["n"] for d, g in carried.items()}
     def cells(level=None):
         key = f"l{level}" if level else "n"
         return [{"n": counts.get(r.pk, {}).get(key, 0),

@@ -49,7 +49,7 @@ def queues(user, selection):
     out = []
     for model, qs in _kinds(user, selection):
         filing = model.requires_filing
-        c = qs.aggregate(
+        c = qs.filter(status__in=(Status.LEADER_APPROVED, Status.ACCEPTED)).aggregate(  # by the status index
             accept=Count("pk", filter=Q(status=Status.LEADER_APPROVED)),
             file=Count("pk", filter=Q(status=Status.ACCEPTED, filed_on__isnull=True)) if filing else Count("pk", filter=Q(pk__in=[])),
             publish=Count("pk", filter=Q(status=Status.ACCEPTED, **({"filed_on__isnull": False} if filing else {}))),

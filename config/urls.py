@@ -5,7 +5,7 @@ from django.views.i18n import set_language
 from django.urls import include, path
 
 from org.forms import AdminLoginForm, LoginForm
-from review.views import home
+from dashboards.views import home
 
 from .views import favicon, healthz
 

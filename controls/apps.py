@@ -18,3 +18,10 @@ class ControlsConfig(AppConfig):
         registry.add_snapshot_part(RiskPoint, "plan", plan_snapshot)
         registry.add_history_child(RiskPoint, ControlPlan, "risk_point_id")
         registry.add_history_child(RiskPoint, Measure, "plan__risk_point_id")
+
+        from dashboards.registry import add_panel
+
+        from .panels import PANELS
+
+        for panel in PANELS:
+            add_panel(panel)

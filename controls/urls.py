@@ -9,4 +9,6 @@ urlpatterns = [
     path("evidence/<uuid:stored_id>/", views.EvidenceView.as_view(), name="evidence"),
     path("rules/", views.RulesView.as_view(), name="rules"),
     path("rounds/", views.RoundsView.as_view(), name="rounds"),
+    path("measures/", views.MeasureListView.as_view(), name="measures"),
+    path("measures/export.xlsx", views.MeasureExportView.as_view(), name="measures_export"),
 ]

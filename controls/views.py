@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,6 +8,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
+from django_filters.views import FilterView
 
 from org.inputs import parse_int
 from org.scoping import office_bureau, user_bureau
@@ -14,10 +16,14 @@ from review.services import WorkflowError
 from review.views import editable_or_new
 from review.workflow import OFFICE
 from riskpoints.models import RiskPoint, Round
+from riskpoints.selectors import current_round
+from riskpoints.xlsx import table_workbook, xlsx_response
 
+from .filters import MeasureFilter
 from .forms import ControlPlanForm, EvidenceForm, MeasureFormSet, RuleForm, bureau_people, measure_rows
 from .models import ControlPlan, Evidence, Measure
 from .choices import LAYER_FIELDS, Layer
+from .selectors import measures_for
 from .services import (
     LAYER_RULES, evidence_add, layers_default, measure_kind_warning, measure_progress, plan_save,
     responsibility_rules, responsibility_rules_save, round_open,
@@ -167,3 +173,44 @@ class RoundsView(View):
         else:
             messages.success(request, _("已开启 %(year)s 年度，结转 %(n)d 个风险点，请各单位逐项确认。") % {"year": new.year, "n": carried})
         return redirect("controls:rounds")
+
+
+# --- the measures list -------------------------------------------------------------------------
+
+def _measure_rows(user):
+    return measures_for(user).select_related(
+        "plan__risk_point__unit", "responsible", "supervisor").order_by("due_date", "pk")
+
+
+class MeasureListView(FilterView):
+    """Every measure in the user's scope, filtered (a dashboard's figures link here)."""
+
+    filterset_class = MeasureFilter
+    template_name = "controls/measure_list.html"
+    paginate_by = settings.PAGINATE_BY
+
+    def get_queryset(self):
+        return _measure_rows(self.request.user)
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user,
+                "current_round": current_round(self.request.user)}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "today": timezone.localdate()}
+
+
+class MeasureExportView(View):
+    """The measures list exactly as filtered, as .xlsx."""
+
+    def get(self, request):
+        f = MeasureFilter(data=request.GET, queryset=_measure_rows(request.user), user=request.user,
+                          current_round=current_round(request.user))
+        rows = [[m.plan.risk_point.code, m.plan.risk_point.title, m.plan.risk_point.unit.name,
+                 m.plan.risk_point.get_level_display(), m.get_kind_display(), m.content, m.responsible.display_name,
+                 m.supervisor.display_name if m.supervisor else "", m.due_date, m.get_state_display()]
+                for m in f.qs]
+        headers = [_("风险点编号"), _("风险点"), _("单位"), _("风险等级"), _("措施类型"), _("防控措施"), _("责任人"),
+                   _("监督人"), _("完成期限"), _("落实情况")]
+        return xlsx_response(table_workbook([str(h) for h in headers], rows, {str(_("防控措施")): 50}),
+                             f"measures-{timezone.localdate():%Y%m%d}.xlsx")

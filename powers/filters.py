@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from org.models import Unit
 from org.scoping import visible_unit_ids
 from review.choices import Status
-from review.filters import ListFilterSet
+from review.filters import ListFilterSet, stage_filter
 
 from .choices import PowerCategory
 from .models import PowerItem
@@ -17,6 +17,8 @@ class PowerItemFilter(ListFilterSet):
     category = django_filters.ChoiceFilter(label=_("职权类别"), choices=PowerCategory.choices)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Status.choices)
     has_discretion = django_filters.BooleanFilter(label=_("有自由裁量权"))
+    stage = stage_filter()
+    filed = django_filters.BooleanFilter(label=_("已登记报审备案"), field_name="filed_on", lookup_expr="isnull", exclude=True)
     ordering = django_filters.OrderingFilter(
         label=_("排序"),
         fields=(("code", "code"), ("name", "name"), ("category", "category"),

@@ -41,3 +41,20 @@ class FilingBody(models.TextChoices):
     LEGAL = "legal", _("市法制办")
     ESTABLISHMENT = "establishment", _("市编办")
     OPENNESS = "openness", _("市政务公开办")
+
+
+class Stage(models.TextChoices):
+    """The workflow's states grouped as a dashboard counts them (and the lists filter them)."""
+
+    DRAFTING = "drafting", _("起草中")
+    REVIEWING = "reviewing", _("审核中")
+    ACCEPTED = "accepted", _("已验收")
+    PUBLISHED = "published", _("已公布")
+
+
+STAGE_STATES = {
+    Stage.DRAFTING: (Status.DRAFT, Status.RETURNED),
+    Stage.REVIEWING: (Status.SUBMITTED, Status.UNIT_APPROVED, Status.LEADER_APPROVED),
+    Stage.ACCEPTED: (Status.ACCEPTED,),
+    Stage.PUBLISHED: (Status.PUBLISHED,),
+}

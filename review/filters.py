@@ -6,6 +6,8 @@ from org.inputs import guard_text_fields
 from org.models import Unit
 from org.scoping import subtree_q
 
+from .choices import STAGE_STATES, Stage
+
 
 class ListFilterSet(django_filters.FilterSet):
     """Base of every list page's filters: knows the user, and styles its widgets compactly."""
@@ -32,3 +34,13 @@ class ListFilterSet(django_filters.FilterSet):
                     "form-select form-select-sm" if isinstance(widget, forms.Select) else "form-control form-control-sm"
                 )
         return self._form
+
+
+def stage_filter():
+    """A list's filter by workflow stage (``review.choices.Stage``): a dashboard's figures per
+    stage link to the list filtered by it."""
+
+    def in_stage(queryset, name, value):
+        return queryset.filter(status__in=STAGE_STATES[value]) if value else queryset
+
+    return django_filters.ChoiceFilter(label=_("阶段"), choices=Stage.choices, method=in_stage)

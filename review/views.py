@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.decorators.http import require_GET
 
 from org.inputs import parse_ids
 
@@ -68,10 +67,9 @@ def transition_message(item, transition):
     return message
 
 
-@require_GET
-def home(request):
-    """The user's start page: what waits for their action, per kind of item."""
-    user = request.user
+def home_context(user):
+    """What waits for ``user``'s action, per kind of item, their unread messages and the other
+    apps' home panels: the top of the start page (the dashboard app renders it)."""
     groups = []
     for model in registry.reviewable_models():
         qs = (
@@ -82,7 +80,7 @@ def home(request):
         )
         groups.append({"model": model._meta, "items": qs[:50], "count": qs.count()})
     notes = user.notifications.filter(read_at__isnull=True)[:5]
-    return render(request, "review/home.html", {"groups": groups, "notes": notes, "panels": registry.home_panels(user)})
+    return {"groups": groups, "notes": notes, "panels": registry.home_panels(user)}
 
 
 class TransitionView(View):

@@ -20,3 +20,10 @@ class RiskpointsConfig(AppConfig):
         add_step_styler(flow_step_styles, legend=[
             (colour, _("%(level)s风险点") % {"level": RiskLevel(level).label}) for level, (_badge, colour) in LEVEL_COLOURS.items()
         ])
+
+        from dashboards.registry import add_panel
+
+        from .panels import PANELS
+
+        for panel in PANELS:
+            add_panel(panel)

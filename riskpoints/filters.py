@@ -5,16 +5,18 @@ from django.utils.translation import gettext_lazy as _
 
 from org.choices import PostTier
 from org.inputs import BIGINT_MAX
+from org.choices import PostTier
 from org.models import Post, Unit
 from org.scoping import user_bureau, visible_unit_ids
 from review.choices import Status
-from review.filters import ListFilterSet
+from review.filters import ListFilterSet, stage_filter
 
-from .choices import CarryDecision, KeyArea, RiskKind, RiskLevel
+from .choices import GRADES, CarryDecision, KeyArea, RiskKind, RiskLevel
 from .models import RiskPoint, Round
 
 
 ANY_KEY_AREA = "any"
+NO_POST = "none"  # the tier filter's choice for department- and unit-level findings, which have no post
 
 
 class RiskPointFilter(ListFilterSet):
@@ -35,6 +37,17 @@ class RiskPointFilter(ListFilterSet):
     key_area = django_filters.ChoiceFilter(
         label=_("重点领域"), method="in_key_area",
         choices=[(ANY_KEY_AREA, _("任一重点领域")), *((v, l) for v, l in KeyArea.choices if v)])
+    stage = stage_filter()
+    tier = django_filters.ChoiceFilter(label=_("岗位层次"), method="on_tier",
+                                       choices=[*PostTier.choices, (NO_POST, _("不涉及岗位"))])
+    importance = django_filters.ChoiceFilter(label=_("权力重要程度"), choices=GRADES)
+    discretion = django_filters.ChoiceFilter(label=_("自由裁量空间"), choices=GRADES)
+    probability = django_filters.ChoiceFilter(label=_("发生概率"), choices=GRADES)
+    harm = django_filters.ChoiceFilter(label=_("危害程度"), choices=GRADES)
+    origin = django_filters.ChoiceFilter(label=_("来源"), method="by_origin",
+                                         choices=[("new", _("本年新增")), ("carried", _("上年结转"))])
+    registered_from = django_filters.DateFilter(label=_("登记日期自"), field_name="created_at", lookup_expr="date__gte")
+    registered_to = django_filters.DateFilter(label=_("登记日期至"), field_name="created_at", lookup_expr="date__lte")
     ordering = django_filters.OrderingFilter(
         label=_("排序"),
         fields=(("code", "code"), ("level", "level"), ("unit__order", "unit"), ("status", "status"), ("updated_at", "updated")),
@@ -63,6 +76,12 @@ class RiskPointFilter(ListFilterSet):
             return queryset
         # "Not a key post" includes department- and unit-level risk points, which have no post.
         return queryset.filter(post__is_key=True) if value else queryset.exclude(post__is_key=True)
+
+    def on_tier(self, queryset, name, value):
+        return queryset.filter(post__isnull=True) if value == NO_POST else queryset.filter(post__tier=value)
+
+    def by_origin(self, queryset, name, value):
+        return queryset.filter(previous__isnull=(value == "new"))
 
     def in_key_area(self, queryset, name, value):
         if value == ANY_KEY_AREA:

@@ -25,9 +25,11 @@ def current_round(user):
     return open_round(user_bureau(user))
 
 
-def register_for(user):
-    """Risk points the user may see, without those retired in the yearly reassessment."""
-    return RiskPoint.objects.for_user(user).exclude(carry_decision=CarryDecision.RETIRED)
+def register_for(user, *, with_retired=False):
+    """Risk points the user may see, without those retired in the yearly reassessment (unless
+    asked for: the register filtered on 已撤销 lists them)."""
+    qs = RiskPoint.objects.for_user(user)
+    return qs if with_retired else qs.exclude(carry_decision=CarryDecision.RETIRED)
 
 
 def level_counts(queryset):

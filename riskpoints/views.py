@@ -20,7 +20,7 @@ from review.choices import Action, Status
 from review.views import CompileView, DeleteView, HistoryView, TransitionView, editable_or_new, review_context
 from review.workflow import EDITOR, OFFICE
 
-from .choices import FACTORS
+from .choices import FACTORS, CarryDecision
 from .filters import PostFilter, RiskPointFilter
 from .forms import ImportForm, RiskPointForm, RubricForm
 from .models import AssessmentRubric, RegisterImport, RiskPoint
@@ -34,6 +34,10 @@ PLAN_PREFETCH = ("plan__measures__responsible", "plan__measures__supervisor", "p
                  "plan__direct_responsible", "plan__department_responsible", "plan__leader_responsible")
 
 
+def _asks_retired(request):
+    return request.GET.get("carry") == CarryDecision.RETIRED
+
+
 class RiskListView(FilterView):
     """The risk register (廉政风险点登记), filtered, counted by level."""
 
@@ -42,7 +46,8 @@ class RiskListView(FilterView):
     paginate_by = settings.PAGINATE_BY
 
     def get_queryset(self):
-        return register_for(self.request.user).select_related("unit", "post", "power", "step").order_by("code")
+        return register_for(self.request.user, with_retired=_asks_retired(self.request)).select_related(
+            "unit", "post", "power", "step").order_by("code")
 
     def get_filterset_kwargs(self, filterset_class):
         return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user,
@@ -350,7 +355,8 @@ class ExportView(View):
     """The register exactly as filtered on the list page, as .xlsx."""
 
     def get(self, request):
-        qs = register_for(request.user).select_related("unit", "post", "power", "step", "round").prefetch_related(
+        qs = register_for(request.user, with_retired=_asks_retired(request)).select_related(
+            "unit", "post", "power", "step", "round").prefetch_related(
             "plan__measures__responsible")
         f = RiskPointFilter(data=request.GET, queryset=qs, user=request.user, current_round=current_round(request.user))
         return xlsx_response(register_workbook(f.qs.order_by("code")), f"risk-register-{timezone.localdate():%Y%m%d}.xlsx")

@@ -175,6 +175,9 @@ def table_workbook(headers, rows, widths=None):
     return wb
 
 
+table_workbook = _workbook  # one header style for every list's export, other apps' too
+
+
 def xlsx_response(wb, filename):
     out = BytesIO()
     wb.save(out)

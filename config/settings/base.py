@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "monitoring",
     "public",
     "demo",
+    "dashboards",  # the start page's panels; apps plug theirs in through dashboards.registry
 ]
 
 MIDDLEWARE = [

@@ -151,7 +151,7 @@ class Command(BaseCommand):
             ("风险点详情", client, f"/risks/{some.pk}/", {}),
             ("岗位风险防控一览表（一个大队）", client, f"/risks/table/{unit.pk}/", {}),
             ("职权目录（防控办）", client, "/powers/", {}),
-            ("待我处理", client, "/", {}),
+            ("首页：工作台与待我处理（防控办，全局）", client, "/", {}),
             ("公示：首页", anon, "/public/", {}),
             ("公示：职权目录", anon, "/public/powers/", {}),
             ("公示：风险点目录（第一页）", anon, "/public/risks/", {}),

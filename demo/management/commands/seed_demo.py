@@ -64,6 +64,8 @@ class Command(BaseCommand):
                 users = self.seed_users(units)
             created = self.seed_powers(units, users)
             risks = self.seed_risks(units, users)
+            if risks:
+                self.spread_over_the_year()
             self.seed_proposal(units, users)
             self.seed_publications(units, users)
             seed_monitoring(units, users)
@@ -275,6 +277,25 @@ class Command(BaseCommand):
                 self.walk(risk, Status.DRAFT if target == "no_plan" else target, self.actors(unit, users), index)
             created += 1
         return created
+
+    def spread_over_the_year(self):
+        """Date the just-seeded register and its review trails back over this year, as a year's
+        work would have spread them, so that the dashboard's monthly trend and its review
+        backlog by age have something to show. Each item and its trail move back together."""
+        from django.contrib.contenttypes.models import ContentType
+        from django.db.models import F
+
+        from review.models import ReviewRecord
+
+        today = timezone.localdate()
+        span = max((today - datetime.date(today.year, 1, 1)).days, 1)
+        for model, step in ((RiskPoint, 47), (PowerItem, 23)):
+            content_type = ContentType.objects.get_for_model(model)
+            for index, pk in enumerate(model.objects.order_by("pk").values_list("pk", flat=True)):
+                back = datetime.timedelta(days=(index * step) % span)
+                if model is RiskPoint:
+                    model.objects.filter(pk=pk).update(created_at=F("created_at") - back)
+                ReviewRecord.objects.filter(content_type=content_type, object_id=pk).update(created_at=F("created_at") - back)
 
     def seed_proposal(self, units, users):
         """One pending 领导点 proposal, waiting for the 规划执法大队 (plans got their three layers

@@ -1,0 +1,166 @@
+"""The risk register's dashboard panels: heat maps of the assessment factors, the spread of
+levels, the monthly trend, this year against last, and what a unit still has to confirm.
+
+Every figure is counted in the database over ``register_for(user)``, so nobody counts what
+they may not open, and each links to the register filtered to exactly the rows it counts.
+"""
+
+import datetime
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext_lazy as _
+
+from dashboards import audience
+from dashboards.charts import columns, heat, segments
+from dashboards.registry import Panel
+from org.choices import PostTier
+
+from .choices import FACTOR_NAMES, GRADES, LEVEL_COLOURS, CarryDecision, RiskKind, RiskLevel
+from .filters import NO_POST
+from .models import RiskPoint
+from .selectors import register_for
+
+LEVELS = tuple(RiskLevel)
+LEVEL_COUNTS = {f"l{lvl}": Count("pk", filter=Q(level=lvl)) for lvl in LEVELS}
+HEATMAPS = (("probability", "harm"), ("importance", "discretion"))
+
+
+def _register(user, selection, **kw):
+    return selection.scope(register_for(user, **kw).filter(round=selection.round))
+
+
+def _level_parts(selection, counts, scale, **params):
+    """The three level figures of one row as bar parts, each linking to its rows."""
+    return segments([
+        {"n": counts.get(f"l{lvl}", 0), "level": lvl, "label": lvl.label, "colour": LEVEL_COLOURS[lvl][1],
+         "url": selection.link("riskpoints:list", level=lvl.value, **params)}
+        for lvl in LEVELS
+    ], scale)
+
+
+def heatmaps(user, selection):
+    if selection.round is None:
+        return None
+    groups = list(_register(user, selection).values(*FACTOR_NAMES).annotate(n=Count("pk")))  # ≤ 81 groups
+    maps = []
+    for rows_factor, cols_factor in HEATMAPS:
+        counts = {}
+        for g in groups:
+            key = (g[rows_factor], g[cols_factor])
+            counts[key] = counts.get(key, 0) + g["n"]
+        top = max(counts.values(), default=0)
+        maps.append({
+            "rows_label": RiskPoint._meta.get_field(rows_factor).verbose_name,
+            "cols_label": RiskPoint._meta.get_field(cols_factor).verbose_name,
+            "cols": [label for _grade, label in reversed(GRADES)],
+            "rows": [{"label": row_label, "cells": [
+                {"n": counts.get((row, col), 0), "heat": heat(counts.get((row, col), 0), top),
+                 "url": selection.link("riskpoints:list", **{rows_factor: row, cols_factor: col})}
+                for col, _l in reversed(GRADES)]} for row, row_label in GRADES],
+        })
+    return {"maps": maps}
+
+
+def levels(user, selection):
+    if selection.round is None:
+        return None
+    # One grouped query (at most units × kinds × tiers groups) gives all three tables.
+    groups = list(_register(user, selection).values("unit_id", "kind", "post__tier").annotate(**LEVEL_COUNTS))
+
+    def by(key, convert=lambda value: value):
+        out = {}
+        for g in groups:
+            figures = out.setdefault(convert(g[key]), {})
+            for lvl in LEVELS:
+                figures[f"l{lvl}"] = figures.get(f"l{lvl}", 0) + g[f"l{lvl}"]
+        return out
+
+    by_unit = selection.per_row([{"unit_id": g["unit_id"], **{f"l{lvl}": g[f"l{lvl}"] for lvl in LEVELS}} for g in groups])
+    by_kind = by("kind")
+    by_tier = by("post__tier", lambda tier: tier or NO_POST)
+
+    def table(groups, param):
+        scale = max((sum(g.get(f"l{lvl}", 0) for lvl in LEVELS) for _k, _l, g in groups), default=0)
+        return [{"label": label, "total": sum(g.get(f"l{lvl}", 0) for lvl in LEVELS),
+                 "total_url": selection.link("riskpoints:list", **{param: key}),
+                 "parts": _level_parts(selection, g, scale, **{param: key})} for key, label, g in groups]
+
+    return {
+        "levels": LEVELS,
+        "legend": [(lvl.label, LEVEL_COLOURS[lvl][1]) for lvl in LEVELS],
+        "tables": [
+            (_("按单位"), table([(r["pk"], r["short_name"] or r["name"], by_unit[r["pk"]]) for r in selection.rows], "unit")),
+            (_("按风险类型"), table([(k, label, by_kind.get(k, {})) for k, label in RiskKind.choices], "kind")),
+            (_("按岗位层次"), table([(k, label, by_tier.get(k, {})) for k, label in
+                                   [*PostTier.choices, (NO_POST, _("不涉及岗位"))]], "tier")),
+        ],
+    }
+
+
+def trend(user, selection):
+    """New risk points of the year (not carried over) registered in each month of the range."""
+    if selection.round is None:
+        return None
+    counted = dict(
+        _register(user, selection).filter(previous__isnull=True, created_at__date__gte=selection.months[0],
+                                          created_at__date__lte=selection.date_to)
+        .annotate(month=TruncMonth("created_at")).values("month").annotate(n=Count("pk")).values_list("month", "n"))
+    counted = {m.date() if hasattr(m, "date") else m: n for m, n in counted.items()}
+    points = []
+    for i, first in enumerate(selection.months):
+        following = selection.months[i + 1] if i + 1 < len(selection.months) else None
+        end = following - datetime.timedelta(days=1) if following else selection.date_to
+        points.append({"label": f"{first:%Y-%m}", "short": f"{first:%m}", "n": counted.get(first, 0),
+                       "url": selection.link("riskpoints:list", origin="new", registered_from=first.isoformat(),
+                                             registered_to=end.isoformat())})
+    return {"bars": columns(points), "colour": "#0d6efd", "caption": _("每月新增风险点")}
+
+
+def years(user, selection):
+    """This year's register against last year's: totals and levels, and what the yearly
+    reassessment made of last year's risk points."""
+    if selection.round is None:
+        return None
+    rounds = [r for r in (selection.round, selection.previous_round) if r is not None]
+    base = selection.scope(register_for(user).filter(round__in=rounds))
+    counts = {g["round_id"]: g for g in base.values("round_id").annotate(n=Count("pk"), **LEVEL_COUNTS)}
+    carried = {g["carry_decision"]: g for g in _register(user, selection, with_retired=True).values(
+        "carry_decision").annotate(n=Count("pk"), new=Count("pk", filter=Q(previous__isnull=True)))}
+    new = sum(g["new"] for d, g in carried.items() if d != CarryDecision.RETIRED)
+    carried = {d: g["n"] for d, g in carried.items()}
+    def cells(level=None):
+        key = f"l{level}" if level else "n"
+        return [{"n": counts.get(r.pk, {}).get(key, 0),
+                 "url": selection.link("riskpoints:list", round=r.pk, level=level.value if level else None)}
+                for r in rounds]
+
+    table = [{"label": _("风险点"), "cells": cells(), "total": True}] + [
+        {"label": lvl.label, "cells": cells(lvl)} for lvl in LEVELS]
+    changes = [{"label": _("本年新增"), "n": new, "url": selection.link("riskpoints:list", origin="new")}] + [
+        {"label": d.label, "n": carried.get(d.value, 0), "url": selection.link("riskpoints:list", carry=d.value)}
+        for d in (CarryDecision.UNCHANGED, CarryDecision.CHANGED, CarryDecision.RETIRED, CarryDecision.PENDING)]
+    return {"rounds": rounds, "table": table, "changes": changes}
+
+
+def carry_pending(user, selection):
+    """The user's unit's risk points carried over from last year that still wait for a decision."""
+    if selection.round is None:
+        return None
+    qs = _register(user, selection).filter(carry_decision=CarryDecision.PENDING)
+    count = qs.count()
+    if not count:
+        return None
+    return {"items": qs.select_related("unit").order_by("code")[:10], "count": count,
+            "url": selection.link("riskpoints:list", carry=CarryDecision.PENDING)}
+
+
+PANELS = (
+    Panel("risk_heatmaps", _("风险热力图"), "riskpoints/panels/heatmaps.html", heatmaps, audience.anyone_scoped, order=30),
+    Panel("risk_levels", _("风险等级分布"), "riskpoints/panels/levels.html", levels, audience.anyone_scoped, order=40,
+          wide=True),
+    Panel("risk_trend", _("每月新增风险点"), "riskpoints/panels/trend.html", trend, audience.anyone_scoped, order=60),
+    Panel("risk_years", _("与上年度比较"), "riskpoints/panels/years.html", years, audience.anyone_scoped, order=70),
+    Panel("risk_carry_pending", _("上年结转待确认"), "riskpoints/panels/carry_pending.html", carry_pending,
+          audience.in_unit, order=25),
+)

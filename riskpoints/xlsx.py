@@ -175,7 +175,6 @@ def table_workbook(headers, rows, widths=None):
     return wb
 
 
-table_workbook = _workbook  # one header style for every list's export, other apps' too
 
 
 def xlsx_response(wb, filename):

@@ -9,6 +9,7 @@ class MonitoringConfig(AppConfig):
     def ready(self):
         from review import registry
 
+        from . import reminders  # noqa: F401  (information left unassessed reminds the office)
         from .selectors import proposals_panel
 
         registry.add_home_panel(proposals_panel)

@@ -1,9 +1,13 @@
-"""Risk information left unassessed (待研判) too long, declared to the reminder run."""
+"""Risk information left unassessed (待研判) too long, declared to the reminder run; and the
+self-inspection findings that the office turns into risk information."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from review.workflow import OFFICE
+
 from schedules.people import EscalationChains, office_of
-from schedules.registry import Deadline, add_deadline_source
+from schedules.registry import Deadline, add_answer_action, add_deadline_source
 from schedules.services import work_calendar
 
 from .choices import InfoState
@@ -36,3 +40,13 @@ def assessment_deadlines(until, user=None):
 
 
 add_deadline_source("monitoring.information", label=_("风险信息研判"), items=assessment_deadlines)
+
+
+def finding_action(user, answer):
+    """On a self-inspection line with a problem found, the office's 转为廉政风险信息 button."""
+    if not answer.problems.strip() or not OFFICE.covers(user, answer.task.unit_id):
+        return None
+    return {"label": _("转为廉政风险信息"), "url": reverse("monitoring:from_finding", args=[answer.pk])}
+
+
+add_answer_action(finding_action)

@@ -24,6 +24,9 @@ loaded by its AppConfig.ready::
 
 ``add_phase_progress(code, progress)``: ``progress(phase, units)`` returns ``{unit_id: (done,
 total)}`` for a programme phase (e.g. 清权确权: the unit's powers accepted of all its powers).
+
+``add_answer_action(action)``: a button on a self-inspection finding (turned into risk
+information by monitoring).
 """
 
 from dataclasses import dataclass, field
@@ -72,3 +75,17 @@ def add_phase_progress(code, progress):
 
 def phase_progress(code):
     return _phase_progress.get(code)
+
+
+_answer_actions = []
+
+
+def add_answer_action(action):
+    """``action(user, answer)`` returns ``{"label", "url"}`` (a POST button on a campaign task's
+    checklist line, e.g. 转为廉政风险信息) or ``None`` when it does not apply."""
+    if action not in _answer_actions:
+        _answer_actions.append(action)
+
+
+def answer_actions(user, answer):
+    return [shown for shown in (action(user, answer) for action in _answer_actions) if shown]

@@ -113,6 +113,8 @@ class TaskView(View):
         user = request.user
         may_fill = task_refusal(user, task, "fill") is None
         may_score = task_refusal(user, task, "score") is None
+        for answer in answers:
+            answer.actions = registry.answer_actions(user, answer)
         return {
             "object": task, "campaign": task.campaign, "answers": answers,
             "fill_form": fill or (TaskFillForm(answers=answers, lock_item=task, initial={"summary": task.summary})

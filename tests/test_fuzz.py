@@ -151,6 +151,7 @@ def url_kwargs(name, kwarg_names, seed):
         "schedules:phase_detail": [{"pk": seed.phase.pk}],
         "schedules:calendar_delete": [{"pk": seed.calendar_day.pk}],
         "schedules:cadence_edit": [{"pk": seed.cadence.pk}],
+        "monitoring:from_finding": [{"pk": a.pk} for a in seed.tasks[0].answers.all()[:2]],
     }
     if name in special:
         return special[name]
@@ -242,6 +243,7 @@ def seed_schedules(bureau, people):
             campaign_open(campaign=c, actor=people.office)
         campaigns.append(c)
     tasks = [t for c in campaigns[:2] for t in c.tasks.filter(unit__in=[bureau.a, bureau.b])]
+    tasks[0].answers.filter(pk=tasks[0].answers.first().pk).update(problems="记录不全")
     phase = Phase.objects.create(bureau=bureau.ju, year=TODAY.year, code="powers", starts_on=TODAY, ends_on=TODAY)
     day = CalendarDay.objects.create(bureau=bureau.ju, date=TODAY, kind="holiday", name="假日")
     cadence = Cadence.objects.create(bureau=bureau.ju, kind="controls.measure", level=1)

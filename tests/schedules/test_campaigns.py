@@ -164,3 +164,21 @@ def test_campaign_pages_keep_a_constant_query_count(bureau, people, client_for, 
     campaign = Campaign.objects.first()
     with django_assert_max_num_queries(14):
         assert client.get(reverse("schedules:campaign_detail", args=[campaign.pk])).status_code == 200
+
+
+def test_the_office_turns_a_finding_into_risk_information_once(bureau, people, client_for):
+    from monitoring.models import RiskInformation
+
+    campaign = open_campaign(people)
+    task = CampaignTask.objects.get(campaign=campaign, unit=bureau.a)
+    answer = task.answers.first()
+    answer.problems = "罚没款票据未及时核销"
+    answer.save()
+    url = reverse("monitoring:from_finding", args=[answer.pk])
+    assert client_for(people.staff_a).post(url).status_code == 403
+    assert client_for(people.staff_b).post(url).status_code == 404
+    assert "转为廉政风险信息" in client_for(people.office).get(task.get_absolute_url()).content.decode()
+    client_for(people.office).post(url)
+    client_for(people.office).post(url)
+    info = RiskInformation.objects.get()
+    assert info.channel == "self" and info.concerns_unit == bureau.a and "罚没款票据未及时核销" in info.content

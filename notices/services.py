@@ -24,6 +24,18 @@ def notification_send(*, recipient, subject, body="", url="", key=None, kind=Not
     return note
 
 
+def notifications_send_many(rows):
+    """Put many messages (dicts of ``notification_send``'s arguments, each with a new ``key``)
+    in their inboxes with one insert, and queue their emails once the transaction commits."""
+    from .tasks import email_notifications
+
+    notes = Notification.objects.bulk_create([Notification(**row) for row in rows], batch_size=1000)
+    ids = [n.pk for n in notes]
+    if ids:  # one queued task per message costs more than the message itself
+        transaction.on_commit(lambda: email_notifications.delay(ids))
+    return notes
+
+
 def notifications_mark_read(*, user, ids=None):
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:

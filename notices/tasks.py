@@ -42,6 +42,19 @@ def email_notification(notification_id):
 
 
 @shared_task
+def email_notifications(notification_ids):
+    """Email many notifications, each at most once; a message whose sending fails is handed to
+    ``email_notification`` alone, which retries it. Returns how many were sent."""
+    sent = 0
+    for pk in notification_ids:
+        try:
+            sent += email_notification(pk) is not None
+        except OSError:
+            email_notification.delay(pk)
+    return sent
+
+
+@shared_task
 def send_digests(date=None):
     """Send each user who chose a daily digest one mail of the day's messages (once a day).
 

@@ -1,7 +1,7 @@
 """Reminders and escalation over every registered deadline, once per step.
 
 ``reminders_run(today=)`` asks each source (``schedules.registry``) for its open items, decides
-for each which step of its cadence is due (``reminder_step``), claims the step's key in the
+for each which step of its cadence is due (``reminder_step``), claims the steps' keys in the
 reminder log and only then notifies. The claim is an insert under a unique key, so two beat
 ticks, a retried task or two workers at once send every step once.
 """
@@ -11,13 +11,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as _noop
 
 from notices.models import NoticeKind
-from notices.services import notification_send
+from notices.services import notification_send, notifications_send_many
 from org.models import Unit
 from org.scoping import office_bureau
 from review.services import WorkflowError
@@ -134,27 +134,47 @@ def reminder_key(kind, deadline, step):
     return f"{kind}:{deadline.object_key}:{deadline.due_date.isoformat()}:{step.name}"
 
 
-def reminder_send(*, source, deadline, step, today):
-    """Claim the step's key and notify its recipients, in one transaction; ``None`` when the key
-    was taken already (the step was sent) or nobody is there to tell."""
-    recipients = _recipients(deadline, step)
-    if not recipients:
-        return None
-    key = reminder_key(source.kind, deadline, step)
-    subject, body = _message(source, deadline, step)
-    kind = NoticeKind.REMINDER if step.audience == "responsible" else NoticeKind.ESCALATION
+def reminders_send(*, source, pending, today):
+    """Claim the keys of ``pending`` ``(deadline, step)`` pairs and notify their recipients, in
+    one transaction; return how many steps this call claimed (a key taken already, by an
+    earlier run or one racing this one, is skipped; so is a step with nobody to tell).
+
+    The claim is one ``INSERT … ON CONFLICT (key) DO NOTHING RETURNING``: on PostgreSQL a
+    racing insert of the same key waits for this transaction and then inserts nothing."""
+    rows = {}
+    for deadline, step in pending:
+        recipients = _recipients(deadline, step)
+        if recipients:
+            rows[reminder_key(source.kind, deadline, step)] = (deadline, step, recipients)
+    if not rows:
+        return 0
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                log = Reminder.objects.create(
-                    key=key, kind=source.kind, object_key=deadline.object_key, due_date=deadline.due_date,
-                    step=step.name, run_date=today, title=deadline.title[:200], recipients=len(recipients))
-        except IntegrityError:
-            return None
-        for person in recipients:
-            notification_send(recipient=person, subject=subject, body=body, url=deadline.url,
-                              key=f"remind:{log.pk}:{person.pk}", kind=kind)
-    return log
+        claimed = _claim(source, rows, today)
+        notes = []
+        for log_id, key in claimed:
+            deadline, step, recipients = rows[key]
+            subject, body = _message(source, deadline, step)
+            kind = NoticeKind.REMINDER if step.audience == "responsible" else NoticeKind.ESCALATION
+            notes += [dict(recipient=person, subject=subject, body=body, url=deadline.url, kind=kind,
+                           key=f"remind:{log_id}:{person.pk}") for person in recipients]
+        notifications_send_many(notes)
+    return len(claimed)
+
+
+def _claim(source, rows, today):
+    qn = connection.ops.quote_name
+    columns = ("key", "kind", "object_key", "due_date", "step", "run_date", "title", "recipients", "created_at")
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    params = []
+    for key, (deadline, step, recipients) in rows.items():
+        params += [key, source.kind, deadline.object_key, connection.ops.adapt_datefield_value(deadline.due_date),
+                   step.name, connection.ops.adapt_datefield_value(today), deadline.title[:200], len(recipients), now]
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    sql = (f"INSERT INTO {qn(Reminder._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "
+           f"VALUES {', '.join([one] * len(rows))} ON CONFLICT ({qn('key')}) DO NOTHING RETURNING {qn('id')}, {qn('key')}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def reminders_run(*, today=None, kinds=None):
@@ -167,13 +187,32 @@ def reminders_run(*, today=None, kinds=None):
     for source in registry.deadline_sources():
         if kinds and source.kind not in kinds:
             continue
-        for deadline in source.items(until):
-            cadence = cadences.get(deadline.bureau_id, source.kind, deadline.level)
-            offset = cadences.calendar(deadline.bureau_id).offset(today, deadline.due_date, cadence.working_days)
-            for step in reminder_steps(cadence, offset):
-                if reminder_send(source=source, deadline=deadline, step=step, today=today):
-                    sent += 1
+        due = ((deadline, step) for deadline in source.items(until)
+               for step in _steps_of(cadences, source, deadline, today))
+        for batch in _batches(due, 500):
+            # Most steps were sent on an earlier run: leave them out with one query per batch.
+            taken = set(Reminder.objects.filter(key__in=[reminder_key(source.kind, d, s) for d, s in batch])
+                        .values_list("key", flat=True))
+            pending = [(d, s) for d, s in batch if reminder_key(source.kind, d, s) not in taken]
+            sent += reminders_send(source=source, pending=pending, today=today)
     return sent
+
+
+def _steps_of(cadences, source, deadline, today):
+    cadence = cadences.get(deadline.bureau_id, source.kind, deadline.level)
+    offset = cadences.calendar(deadline.bureau_id).offset(today, deadline.due_date, cadence.working_days)
+    return reminder_steps(cadence, offset)
+
+
+def _batches(iterable, size):
+    batch = []
+    for row in iterable:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def deadlines_of(user, *, today=None, within=30):

@@ -182,3 +182,22 @@ def test_the_office_turns_a_finding_into_risk_information_once(bureau, people, c
     client_for(people.office).post(url)
     info = RiskInformation.objects.get()
     assert info.channel == "self" and info.concerns_unit == bureau.a and "罚没款票据未及时核销" in info.content
+
+
+def test_my_deadlines_show_only_what_the_user_answers_for(bureau, people, client_for):
+    from controls.models import ControlPlan, Measure
+    from django.utils import timezone
+    from tests.factories import RiskPointFactory
+
+    soon = timezone.localdate() + datetime.timedelta(days=5)
+    for owner, text in ((people.staff_a, "甲的措施"), (people.staff_a2, "乙的措施")):
+        plan = ControlPlan.objects.create(risk_point=RiskPointFactory(unit=bureau.a, title=text))
+        Measure.objects.create(plan=plan, kind="control", content=text, due_date=soon, responsible=owner)
+    campaign = open_campaign(people, title="本月自查")
+    Campaign.objects.filter(pk=campaign.pk).update(due_on=soon)
+    page = client_for(people.staff_a).get(reverse("schedules:my_deadlines")).content.decode()
+    assert "甲的措施" in page and "乙的措施" not in page and "本月自查" not in page
+    page = client_for(people.head_a).get(reverse("schedules:my_deadlines")).content.decode()
+    assert f"本月自查 · {bureau.a.name}" in page and bureau.b.name not in page
+    home = client_for(people.head_a).get(reverse("home")).content.decode()
+    assert "我的期限" in home

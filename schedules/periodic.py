@@ -10,13 +10,13 @@ from django.utils.translation import gettext_noop as _noop
 # (entry name, task, crontab: minute, hour, day of month, month of year, what it does)
 PERIODIC_TASKS = (
     (_noop("期限提醒与逾期督办"), "schedules.tasks.send_reminders", "0", "8", "*", "*",
-     _noop("每天 8:00：防控措施、检查验收任务、工作阶段、待研判信息等期限的提醒和逾期督办")),
+     _noop("防控措施、检查验收任务、工作阶段、待研判信息等期限的提醒和逾期督办")),
     (_noop("开启到期的检查验收"), "schedules.tasks.open_campaigns", "30", "7", "*", "*",
-     _noop("每天 7:30：开始日期已到的检查验收开启，每个单位一项任务")),
+     _noop("开始日期已到的检查验收开启，每个单位一项任务")),
     (_noop("年度自查"), "schedules.tasks.open_annual_self_inspection", "0", "7", "1", "12",
-     _noop("每年 12 月 1 日 7:00：建立并开启本年度廉政风险防控自查")),
+     _noop("建立并开启本年度廉政风险防控自查")),
     (_noop("每日消息汇总邮件"), "notices.tasks.send_digests", "0", "18", "*", "*",
-     _noop("每天 18:00：给选择了每日汇总的人发一封当天消息的汇总邮件")),
+     _noop("给选择了每日汇总的人发一封当天消息的汇总邮件")),
 )
 
 

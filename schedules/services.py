@@ -111,7 +111,7 @@ def _message(source, deadline, step):
     elif step.audience == "responsible":
         subject = _("逾期提醒：%(kind)s“%(title)s”已于 %(due)s 到期，逾期 %(days)s 天") % names
     else:
-        subject = _("逾期督办：%(unit)s 的%(kind)s“%(title)s”已逾期 %(days)s 天（期限 %(due)s）") % names
+        subject = _("逾期督办：%(unit)s的%(kind)s“%(title)s”已逾期 %(days)s 天（期限 %(due)s）") % names
     body = _("期限：%(due)s。请打开链接办理。") % names
     return subject, body
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("inbox/", include("notices.urls")),
+    path("schedules/", include("schedules.urls")),
     path("powers/", include("powers.urls")),
     path("risks/", include("riskpoints.urls")),
     path("controls/", include("controls.urls")),

@@ -11,6 +11,7 @@ class ControlsConfig(AppConfig):
         from review.choices import Action
         from riskpoints.models import RiskPoint
 
+        from . import reminders  # noqa: F401  (the measures' due dates remind their owners)
         from .models import ControlPlan, Measure
         from .services import plan_acceptance_problems, plan_snapshot
 

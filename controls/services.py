@@ -4,10 +4,13 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from notices.models import NoticeKind
+from notices.services import notification_send
 from org.choices import Role
 from org.models import Unit, User
 from org.scoping import office_bureau, subtree_q
@@ -329,7 +332,21 @@ def round_open(*, actor, year):
                         plan=plan, kind=m.kind, content=m.content, responsible_id=m.responsible_id,
                         supervisor_id=m.supervisor_id, order=m.order, due_date=_next_year(m.due_date))
             carried += 1
+        _notify_carried(new, previous)
     return new, carried
+
+
+def _notify_carried(new, previous):
+    """Tell each unit's staff and head that last year's risk points wait for their confirmation."""
+    counts = RiskPoint.objects.filter(round=new, carry_decision=CarryDecision.PENDING).values("unit_id").annotate(n=Count("pk"))
+    url = reverse("riskpoints:list") + "?carry=pending"
+    for row in counts:
+        people = User.objects.filter(is_active=True, unit_id=row["unit_id"], groups__name__in=[Role.STAFF, Role.UNIT_HEAD]).distinct()
+        for person in people:
+            notification_send(
+                recipient=person, kind=NoticeKind.ASSIGNED, url=url, key=f"carry:{new.pk}:{person.pk}",
+                subject=_("%(year)s 年度已开启：本单位 %(n)s 个风险点从 %(last)s 年度结转，请逐项确认") % {
+                    "year": new.year, "n": row["n"], "last": previous.year})
 
 
 _CARRIED = {"unit", "post", "power", "step", "finding_level", "kind", "found_by", "title", "description",

@@ -9,6 +9,7 @@ class MonitoringConfig(AppConfig):
     def ready(self):
         from review import registry
 
+        from . import reminders  # noqa: F401  (information left unassessed reminds the office)
         from .selectors import information_panel, proposals_panel, tasks_panel, warnings_panel
 
         for panel in (proposals_panel, warnings_panel, tasks_panel, information_panel):

@@ -16,7 +16,7 @@ from org.models import Unit, User
 from org.scoping import bureau_unit_ids, office_bureau, overseen_unit_ids, own_unit_ids, subtree_q, user_bureau
 from powers.models import PowerItem
 from review.services import WorkflowError
-from review.workflow import EDITOR
+from review.workflow import EDITOR, OFFICE
 from riskpoints.choices import FoundBy
 from riskpoints.models import RiskPoint
 
@@ -282,3 +282,24 @@ def proposal_decline(*, proposal, actor, reason):
         locked = _answer_guard(proposal, actor)
         _answered(locked, actor, ProposalState.DECLINED, answer=reason)
     return locked
+
+
+def information_from_finding(*, actor, answer):
+    """Turn a problem a unit found in its self-inspection into risk information (channel 自查),
+    once: a second call returns the information already recorded. The office's only."""
+    task = answer.task
+    if not OFFICE.covers(actor, task.unit_id):
+        raise PermissionDenied(_("只有防控办可以把自查发现的问题登记为廉政风险信息。"))
+    if not answer.problems.strip():
+        raise WorkflowError(_("这一项没有填写发现的问题。"))
+    key = f"finding:{answer.pk}"
+    with transaction.atomic():
+        existing = RiskInformation.objects.select_for_update().filter(bureau_id=task.campaign.bureau_id, source_key=key).first()
+        if existing:
+            return existing
+        content = _("%(campaign)s · %(unit)s · %(item)s：%(problems)s") % {
+            "campaign": task.campaign.title, "unit": task.unit.name, "item": answer.item.text, "problems": answer.problems}
+        if answer.plan:
+            content += "\n" + _("整改打算：%(plan)s") % {"plan": answer.plan}
+        return information_record(bureau=task.campaign.bureau, channel=Channel.SELF_INSPECTION, content=content,
+                                  source_key=key, recorded_by=actor, concerns_unit=task.unit)

@@ -31,6 +31,7 @@ urlpatterns = [
     path("adjustments/<int:pk>/confirm/", handling.AdjustmentConfirmView.as_view(), name="adjustment_confirm"),
     path("adjustments/<int:pk>/cancel/", handling.AdjustmentCancelView.as_view(), name="adjustment_cancel"),
     path("settings/", handling.ConfigView.as_view(), name="config"),
+    path("findings/<int:pk>/information/", views.information_from_finding_view, name="from_finding"),
     path("proposals/", views.ProposalListView.as_view(), name="proposal_list"),
     path("proposals/new/", views.ProposalCreateView.as_view(), name="proposal_create"),
     path("proposals/<int:pk>/", views.ProposalDetailView.as_view(), name="proposal_detail"),

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.http import require_POST
 
 from org.inputs import parse_int
 from review.services import WorkflowError
@@ -13,13 +14,14 @@ from riskpoints.choices import FindingLevel, FoundBy
 from riskpoints.forms import RiskPointForm
 from riskpoints.models import RiskPoint
 from riskpoints.views import RiskEditView
+from schedules.models import CampaignTask, TaskAnswer
 
 from .choices import ProposalState
 from .forms import ProposalDeclineForm, ProposalForm
 from .models import RiskInformation, RiskProposal
 from .selectors import information_for, proposals_waiting
 from .services import (
-    proposal_accept, proposal_channels, proposal_create, proposal_decline, proposal_may_answer,
+    information_from_finding, proposal_accept, proposal_channels, proposal_create, proposal_decline, proposal_may_answer,
 )
 
 
@@ -177,3 +179,17 @@ class ProposalDeclineView(View):
         else:
             messages.success(request, _("已答复不采纳，提出人已收到通知。"))
         return redirect(proposal)
+
+
+@require_POST
+def information_from_finding_view(request, pk):
+    """POST: a self-inspection finding of a task in the user's scope becomes risk information."""
+    answer = get_object_or_404(TaskAnswer.objects.select_related("task__campaign__bureau", "task__unit", "item")
+                               .filter(task__in=CampaignTask.objects.for_user(request.user)), pk=pk)
+    try:
+        info = information_from_finding(actor=request.user, answer=answer)
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+        return redirect(answer.task)
+    messages.success(request, _("已登记为廉政风险信息 %(ref)s。") % {"ref": info.reference})
+    return redirect(info)

@@ -1,18 +1,26 @@
+import datetime
+
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import Notification
+from .services import digest_claim, email_wanted_now
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def email_notification(notification_id):
     """Email one notification to its recipient, at most once.
 
-    Returns the address it was sent to, or ``None`` when there was nothing to send.
+    Returns the address it was sent to, or ``None`` when there was nothing to send (already
+    sent, not wanted by email, or kept for the recipient's daily digest).
     """
+    note = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    if note is None or not email_wanted_now(note):
+        return None
     with transaction.atomic():
         # Claim the row so that two workers never send the same message twice.
         claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
@@ -31,3 +39,38 @@ def email_notification(notification_id):
         Notification.objects.filter(pk=notification_id).update(emailed_at=None)
         raise
     return address
+
+
+@shared_task
+def email_notifications(notification_ids):
+    """Email many notifications, each at most once; a message whose sending fails is handed to
+    ``email_notification`` alone, which retries it. Returns how many were sent."""
+    sent = 0
+    for pk in notification_ids:
+        try:
+            sent += email_notification(pk) is not None
+        except OSError:
+            email_notification.delay(pk)
+    return sent
+
+
+@shared_task
+def send_digests(date=None):
+    """Send each user who chose a daily digest one mail of the day's messages (once a day).
+
+    ``date`` (ISO) is the day whose digest is sent, today by default; returns the mails sent."""
+    from django.contrib.auth import get_user_model
+
+    day = datetime.date.fromisoformat(date) if date else timezone.localdate()
+    until = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+    users = get_user_model().objects.filter(email_preference__daily_digest=True, is_active=True).exclude(email="")
+    sent = 0
+    for user in users.iterator():
+        notes = digest_claim(user=user, date=day, until=until)
+        if not notes:
+            continue
+        lines = [f"· {n.subject}" + (f"\n  {settings.SITE_URL}{n.url}" if n.url else "") for n in notes]
+        subject = _("%(date)s 的消息汇总（%(count)s 条）") % {"date": day.isoformat(), "count": len(notes)}
+        send_mail(subject, "\n".join(lines), None, [user.email])
+        sent += 1
+    return sent

@@ -11,12 +11,15 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notices.models import NoticeKind
 from notices.services import notification_send
 
 from . import registry
 from .choices import Action, Status
 from .models import ReviewRecord
-from .workflow import EDITOR, OFFICE, TRANSITIONS, delete_refusal, may_edit, refusal
+from .workflow import (
+    EDITOR, NEXT_STEP, OFFICE, TRANSITIONS, delete_refusal, may_edit, next_reviewers, refusal,
+)
 
 
 class WorkflowError(Exception):
@@ -93,6 +96,8 @@ def review_transition(*, item, action, actor, comment="", meeting_date=None, fil
                 _add_to_publication([locked], actor)
         if transition.notify_submitter and locked.submitted_by_id and locked.submitted_by_id != actor.pk:
             _notify_submitter(locked, record)
+        if from_status != locked.status and locked.status in NOTIFY_NEXT:
+            _notify_next_reviewers(locked, record)
     item.refresh_from_db()
     return record
 
@@ -116,8 +121,25 @@ def _notify_submitter(item, record):
         body += "\n" + _("意见：%(comment)s") % {"comment": record.comment}
     notification_send(
         recipient=item.submitted_by, subject=subject, body=body, url=item.get_absolute_url(),
-        key=f"review:{record.pk}",
+        key=f"review:{record.pk}", kind=NoticeKind.REVIEW,
     )
+
+
+# The states whose reviewers are told that an item waits for them (the office is not told of
+# what it accepted itself).
+NOTIFY_NEXT = (Status.SUBMITTED, Status.UNIT_APPROVED, Status.LEADER_APPROVED)
+
+
+def _notify_next_reviewers(item, record):
+    """Tell whoever acts next that the item waits for them (提交给我审核)."""
+    subject = _("待您%(step)s：%(unit)s 的%(kind)s“%(name)s”") % {
+        "step": NEXT_STEP[item.status], "unit": item.unit.name, "kind": item._meta.verbose_name, "name": str(item)}
+    body = _("%(actor)s 执行了“%(verb)s”。") % {"actor": record.actor.display_name, "verb": record.get_action_display()}
+    for person in next_reviewers(item):
+        if person.pk == record.actor_id:
+            continue
+        notification_send(recipient=person, subject=subject, body=body, url=item.get_absolute_url(),
+                          key=f"review-next:{record.pk}:{person.pk}", kind=NoticeKind.REVIEW)
 
 
 def review_create(*, item, actor):

@@ -19,7 +19,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from org.choices import Role
-from org.scoping import bureau_unit_ids, editable_unit_ids, overseen_unit_ids, own_unit_ids
+from org.models import Unit
+from org.scoping import bureau_unit_ids, editable_unit_ids, overseen_unit_ids, own_unit_ids, subtree_q
 
 from . import registry
 from .choices import Action, Status
@@ -134,22 +135,36 @@ def waiting_for(item):
     or ``None`` when the item waits for nobody's review."""
     if item.status not in NEXT_STEP:
         return None
-    User = get_user_model()
     unit = item.unit
-    ancestors = [u for u in (unit.pk, unit.parent_id, unit.parent.parent_id if unit.parent_id else None) if u]
     if item.status == Status.SUBMITTED:
         who = _("%(unit)s 单位负责人") % {"unit": unit.name}
-        people = User.objects.filter(groups__name=Role.UNIT_HEAD, unit_id__in=ancestors, is_active=True)
     elif item.status == Status.UNIT_APPROVED:
         who = _("分管领导")
-        people = User.objects.filter(groups__name=Role.LEADER, oversees__in=ancestors, is_active=True)
     else:
         who = _("防控办")
-        people = User.objects.none()
-    names = sorted({p.display_name for p in people.exclude(pk=item.submitted_by_id)})
+    people = next_reviewers(item) if item.status in (Status.SUBMITTED, Status.UNIT_APPROVED) else []
+    names = sorted({p.display_name for p in people})
     if names:
         who = f"{who}（{'、'.join(names)}）"
     return f"{who} {NEXT_STEP[item.status]}"
+
+
+def next_reviewers(item):
+    """The people who act next on ``item`` in review (never its submitter): the unit heads over
+    its unit, then its leaders in charge, then the office of its bureau."""
+    User = get_user_model()
+    unit = item.unit
+    ancestors = [u for u in (unit.pk, unit.parent_id, unit.parent.parent_id if unit.parent_id else None) if u]
+    active = User.objects.filter(is_active=True).exclude(pk=item.submitted_by_id)
+    if item.status == Status.SUBMITTED:
+        people = active.filter(groups__name=Role.UNIT_HEAD, unit_id__in=ancestors)
+    elif item.status == Status.UNIT_APPROVED:
+        people = active.filter(groups__name=Role.LEADER, oversees__in=ancestors)
+    elif item.status in (Status.LEADER_APPROVED, Status.ACCEPTED):
+        people = active.filter(groups__name=Role.OFFICE, unit__in=Unit.objects.filter(subtree_q([unit.bureau.pk])).values("pk"))
+    else:
+        return []
+    return list(people.distinct().order_by("pk"))
 
 
 def available_transitions(user, item):

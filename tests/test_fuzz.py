@@ -145,6 +145,13 @@ def url_kwargs(name, kwarg_names, seed):
         "controls:plan": [{"pk": r.pk} for r in seed.risks],
         "controls:progress": [{"pk": seed.measure.pk}],
         "controls:evidence": [{"stored_id": seed.evidence.stored_id}],
+        "schedules:campaign_detail": [{"pk": c.pk} for c in seed.campaigns],
+        "schedules:campaign_open": [{"pk": c.pk} for c in seed.campaigns],
+        **{f"schedules:task_{v}": [{"pk": t.pk} for t in seed.tasks] for v in ("detail", "submit", "review", "score")},
+        "schedules:phase_detail": [{"pk": seed.phase.pk}],
+        "schedules:calendar_delete": [{"pk": seed.calendar_day.pk}],
+        "schedules:cadence_edit": [{"pk": seed.cadence.pk}],
+        "monitoring:from_finding": [{"pk": a.pk} for a in seed.tasks[0].answers.all()[:2]],
     }
     if name in special:
         return special[name]
@@ -212,13 +219,35 @@ def seed(bureau, people, settings, tmp_path):
                                                  received_on=TODAY, content="举报内容")
     for user in vars(people).values():
         Notification.objects.create(recipient=user, subject="提醒", url="/")
-    return SimpleNamespace(
+    schedules = seed_schedules(bureau, people)
+    return SimpleNamespace(**schedules,
         bureau=bureau, post=post, measure=measure, evidence=evidence, information=information,
         powers=[draft, submitted, approved, accepted, published, other],
         risks=[risk, carried, published_risk, other_risk],
         publications=[live, draft_publication],
         power_codes=[published.code], risk_codes=[published_risk.code],
     )
+
+
+def seed_schedules(bureau, people):
+    """A self-inspection (open) and an assessment (open) with tasks of A and B, a draft campaign,
+    a phase, a holiday and a cadence."""
+    from schedules.models import Cadence, CalendarDay, Campaign, Phase
+    from schedules.services import campaign_create, campaign_open
+
+    campaigns = []
+    for kind in ("self", "assessment", "summary"):
+        c = campaign_create(actor=people.office, campaign=Campaign(
+            title=f"检查{kind}", year=TODAY.year, kind=kind, opens_on=TODAY, due_on=TODAY))
+        if kind != "summary":
+            campaign_open(campaign=c, actor=people.office)
+        campaigns.append(c)
+    tasks = [t for c in campaigns[:2] for t in c.tasks.filter(unit__in=[bureau.a, bureau.b])]
+    tasks[0].answers.filter(pk=tasks[0].answers.first().pk).update(problems="记录不全")
+    phase = Phase.objects.create(bureau=bureau.ju, year=TODAY.year, code="powers", starts_on=TODAY, ends_on=TODAY)
+    day = CalendarDay.objects.create(bureau=bureau.ju, date=TODAY, kind="holiday", name="假日")
+    cadence = Cadence.objects.create(bureau=bureau.ju, kind="controls.measure", level=1)
+    return {"campaigns": campaigns, "tasks": tasks, "phase": phase, "calendar_day": day, "cadence": cadence}
 
 
 # --- requests ---------------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "org",
     "notices",
     "review",
+    "schedules",
     "powers",
     "riskpoints",
     "controls",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from demo.data import org as org_data
 from demo.data import powers as power_data
 from demo.data import risks as risk_data
+from demo import schedules_demo
 from controls.services import plan_save, round_open
 from org.models import Post, Unit, User
 from org.services import posts_mark_key
@@ -69,6 +70,7 @@ class Command(BaseCommand):
             self.seed_proposal(units, users)
             self.seed_publications(units, users)
             seed_monitoring(units, users)
+            schedules_demo.seed(units, users)
         self.stdout.write(self.style.SUCCESS(
             f"演示数据就绪：{Unit.objects.count()} 个单位，{Post.objects.count()} 个岗位，"
             f"{User.objects.count()} 个账号，{PowerItem.objects.count()} 项职权（本次新建 {created} 项），"

@@ -1,0 +1,164 @@
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from org.inputs import GuardedForm, GuardedModelForm
+from review.forms import LockedForm
+
+from .choices import CampaignKind
+from .models import Cadence, CalendarDay, Campaign, Phase
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MAX_CHECKLIST_LINES = 50
+
+
+class CampaignForm(GuardedModelForm):
+    """A new campaign. Its checklist (自查) or scoring sheet (检查考核) is one line per item,
+    ``内容`` or ``内容|分值``; left empty, the kind's default list is used."""
+
+    checklist = forms.CharField(
+        label=_("检查内容 / 评分表"), required=False, widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("每行一项；检查考核写“内容|分值”。留空则使用默认内容。"))
+    schedule = forms.BooleanField(label=_("到开始日期自动开启"), required=False, initial=True)
+
+    class Meta:
+        model = Campaign
+        fields = ["title", "year", "kind", "units", "opens_on", "due_on"]
+        widgets = {"opens_on": DATE, "due_on": DATE, "units": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = units
+        self.fields["year"].min_value = 2000
+        self.fields["year"].widget.attrs.update(min=2000, max=2100)
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if not 2000 <= year <= 2100:
+            raise forms.ValidationError(_("请填写 2000 到 2100 之间的年度。"))
+        return year
+
+    def clean_checklist(self):
+        lines = [line.strip() for line in self.cleaned_data["checklist"].splitlines() if line.strip()]
+        if len(lines) > MAX_CHECKLIST_LINES:
+            raise forms.ValidationError(_("检查内容最多 %(n)s 项。") % {"n": MAX_CHECKLIST_LINES})
+        rows = []
+        for n, line in enumerate(lines, 1):
+            text, _sep, score = line.partition("|")
+            text = text.strip()
+            if not text or len(text) > 200:
+                raise forms.ValidationError(_("第 %(n)s 行：内容须为 1 到 200 个字。") % {"n": n})
+            score = score.strip()
+            if score and not (score.isascii() and score.isdigit() and int(score) <= 1000):
+                raise forms.ValidationError(_("第 %(n)s 行：分值须为 0 到 1000 的整数。") % {"n": n})
+            rows.append((text, int(score) if score else 0))
+        return rows
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == CampaignKind.ASSESSMENT and any(score == 0 for _t, score in data.get("checklist") or []):
+            self.add_error("checklist", _("检查考核的每一项都要有分值（内容|分值）。"))
+        return data
+
+
+class TaskFillForm(LockedForm):
+    """A unit's answers, one group of fields per checklist line, and its summary."""
+
+    summary = forms.CharField(label=_("书面总结 / 自查情况"), required=False, max_length=20000,
+                              widget=forms.Textarea(attrs={"rows": 6}))
+
+    def __init__(self, *args, answers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.answers = list(answers)
+        for a in self.answers:
+            self.fields[f"implemented_{a.pk}"] = forms.BooleanField(label=_("落实到位"), required=False, initial=a.implemented)
+            self.fields[f"effective_{a.pk}"] = forms.BooleanField(label=_("有效"), required=False, initial=a.effective)
+            self.fields[f"problems_{a.pk}"] = forms.CharField(
+                label=_("发现的问题"), required=False, max_length=2000, initial=a.problems,
+                widget=forms.Textarea(attrs={"rows": 2}))
+            self.fields[f"plan_{a.pk}"] = forms.CharField(
+                label=_("整改打算"), required=False, max_length=2000, initial=a.plan, widget=forms.Textarea(attrs={"rows": 2}))
+        from org.inputs import guard_text_fields
+
+        guard_text_fields(self)
+
+    def rows(self):
+        return [(a, [self[f"{f}_{a.pk}"] for f in ("implemented", "effective", "problems", "plan")]) for a in self.answers]
+
+    def answers_data(self):
+        return {a.pk: {f: self.cleaned_data[f"{f}_{a.pk}"] for f in ("implemented", "effective", "problems", "plan")}
+                for a in self.answers}
+
+
+class TaskScoreForm(LockedForm):
+    """The office's score of one unit against the sheet."""
+
+    comment = forms.CharField(label=_("考核意见"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, answers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.answers = list(answers)
+        for a in self.answers:
+            self.fields[f"score_{a.pk}"] = forms.DecimalField(
+                label=a.item.text, min_value=0, max_value=a.item.max_score, max_digits=6, decimal_places=1,
+                initial=a.score, help_text=_("满分 %(n)s") % {"n": a.item.max_score})
+
+    def scores(self):
+        try:
+            return {a.pk: Decimal(self.cleaned_data[f"score_{a.pk}"]) for a in self.answers}
+        except (InvalidOperation, TypeError):
+            return {}
+
+
+class TaskReviewForm(GuardedForm):
+    decision = forms.ChoiceField(label=_("审核结果"), choices=[("accept", _("通过")), ("return", _("退回"))])
+    comment = forms.CharField(label=_("意见（退回时必填）"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PhaseForm(GuardedModelForm):
+    class Meta:
+        model = Phase
+        fields = ["starts_on", "ends_on", "deliverable"]
+        widgets = {"starts_on": DATE, "ends_on": DATE, "deliverable": forms.Textarea(attrs={"rows": 3})}
+
+
+class CalendarDayForm(GuardedModelForm):
+    class Meta:
+        model = CalendarDay
+        fields = ["date", "kind", "name"]
+        widgets = {"date": DATE}
+
+
+class CadenceForm(GuardedModelForm):
+    class Meta:
+        model = Cadence
+        fields = ["kind", "level", "before", "on_due_day", "overdue_every", "escalate_head_after",
+                  "escalate_office_after", "working_days"]
+
+    def __init__(self, *args, kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"] = forms.ChoiceField(label=_("事项类型"), choices=kinds)
+
+
+class ScheduleForm(GuardedForm):
+    """One beat entry's crontab, as the office edits it."""
+
+    minute = forms.IntegerField(label=_("分"), min_value=0, max_value=59)
+    hour = forms.IntegerField(label=_("时"), min_value=0, max_value=23)
+    day_of_month = forms.CharField(label=_("日（* 为每天）"), max_length=2)
+    month_of_year = forms.CharField(label=_("月（* 为每月）"), max_length=2)
+    enabled = forms.BooleanField(label=_("启用"), required=False)
+
+    def _part(self, name, low, high):
+        value = self.cleaned_data[name].strip()
+        if value == "*" or (value.isascii() and value.isdigit() and low <= int(value) <= high):
+            return value
+        raise forms.ValidationError(_("请填写 * 或 %(low)s 到 %(high)s 的数字。") % {"low": low, "high": high})
+
+    def clean_day_of_month(self):
+        return self._part("day_of_month", 1, 31)
+
+    def clean_month_of_year(self):
+        return self._part("month_of_year", 1, 12)

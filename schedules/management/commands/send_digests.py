@@ -1,0 +1,8 @@
+from notices.tasks import send_digests
+from schedules.management.dated import DatedTaskCommand
+
+
+class Command(DatedTaskCommand):
+    help = "发送某一天的每日消息汇总邮件（默认今天），与每天 18:00 的定时任务相同；可重复执行。"
+    task = send_digests
+    done = "已发送汇总邮件 {n} 封。"

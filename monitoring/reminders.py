@@ -10,8 +10,8 @@ from schedules.people import EscalationChains, office_of
 from schedules.registry import Deadline, add_answer_action, add_deadline_source
 from schedules.services import work_calendar
 
-from .choices import InfoState
-from .models import RiskInformation
+from .choices import InfoState, Method, TaskState, WarningState
+from .models import RiskInformation, RiskWarning, UnitTask
 
 # Information should be assessed (研判) within this many working days of its arrival.
 ASSESS_WITHIN_WORKING_DAYS = 5
@@ -40,6 +40,46 @@ def assessment_deadlines(until, user=None):
 
 
 add_deadline_source("monitoring.information", label=_("风险信息研判"), items=assessment_deadlines)
+
+
+def rectification_deadlines(until, user=None):
+    """限期整改 not yet closed, due on its deadline: the unit's heads (who acknowledge and report)
+    are reminded; when it is overdue, the leader in charge and the office are told. A report
+    waiting for verification still counts: the deadline is met when the office accepts it."""
+    from .handling import warning_receivers
+
+    qs = (RiskWarning.objects.filter(method=Method.RECTIFY, deadline__lte=until).exclude(state=WarningState.CLOSED)
+          .select_related("unit__parent__parent").order_by("deadline", "pk"))
+    chains = EscalationChains()
+    for warning in qs.iterator(chunk_size=2000):
+        responsible = tuple(warning_receivers(warning))
+        if user is not None and user not in responsible:
+            continue
+        _heads, above = chains(warning.unit)
+        yield Deadline(
+            object_key=f"rectification:{warning.pk}", title=_("%(number)s 限期整改") % {"number": warning.number},
+            due_date=warning.deadline, url=warning.get_absolute_url(), bureau_id=warning.bureau_id,
+            responsible=responsible, escalation=((), above) if user is None else (), unit_name=warning.unit.name)
+
+
+def task_deadlines(until, user=None):
+    """防范任务 (责成单位制定防范措施) not yet carried out, due on their date: the unit's heads
+    are reminded, then the leader in charge and the office are told."""
+    qs = UnitTask.objects.filter(state=TaskState.OPEN, due_date__lte=until).select_related(
+        "unit__parent__parent").order_by("due_date", "pk")
+    chains = EscalationChains()
+    for task in qs.iterator(chunk_size=2000):
+        heads, above = chains(task.unit)
+        if user is not None and user not in heads:
+            continue
+        yield Deadline(
+            object_key=f"risk-task:{task.pk}", title=_("防范任务：%(task)s") % {"task": task}, due_date=task.due_date,
+            url=task.get_absolute_url(), bureau_id=task.bureau_id, responsible=tuple(heads),
+            escalation=((), above) if user is None else (), unit_name=task.unit.name)
+
+
+add_deadline_source("monitoring.rectification", label=_("限期整改"), items=rectification_deadlines)
+add_deadline_source("monitoring.task", label=_("防范任务"), items=task_deadlines)
 
 
 def finding_action(user, answer):

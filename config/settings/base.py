@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "monitoring",
     "public",
     "demo",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -209,4 +213,32 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"},
                 # Eager tasks (the embedded default) would log every call; a worker logs its own.
                 "celery.app.trace": {"level": "WARNING" if not REDIS_URL else "INFO"}},
+}
+
+# Open data and integration (api/): Django REST framework, with the OpenAPI schema by
+# drf-spectacular and its documentation page served from the vendored sidecar package.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+# Requests per client address to the public API (DRF rate syntax: N/second|minute|hour|day).
+API_PUBLIC_RATE = env("API_PUBLIC_RATE", default="120/minute")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "廉政风险防控公示数据接口 / Integrity-risk open data API",
+    "DESCRIPTION": (
+        "Read-only. The public part (/api/v1/) needs no login and shows exactly what the public site shows; "
+        "the internal part (/api/internal/v1/) needs a system token. 只读接口：公开部分无需登录，内容与公示网站一致；"
+        "内部部分须持系统令牌。"),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }

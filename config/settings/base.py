@@ -242,3 +242,25 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# Directory login (LDAP / Active Directory), on when LDAP_AUTH_URL is set; local accounts keep
+# signing in as before (the model backend is asked first). See org/directory.py.
+LDAP_AUTH_URL = env.list("LDAP_AUTH_URL", default=[])
+if LDAP_AUTH_URL:
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "django_python3_ldap.auth.LDAPBackend"]
+LDAP_AUTH_USE_TLS = env.bool("LDAP_AUTH_USE_TLS", default=False)
+LDAP_AUTH_SEARCH_BASE = env("LDAP_AUTH_SEARCH_BASE", default="")
+LDAP_AUTH_OBJECT_CLASS = env("LDAP_AUTH_OBJECT_CLASS", default="inetOrgPerson")
+LDAP_AUTH_USER_FIELDS = {"username": env("LDAP_USERNAME_ATTRIBUTE", default="uid"), "real_name": "cn", "email": "mail"}
+LDAP_AUTH_USER_LOOKUP_FIELDS = ("username",)
+LDAP_AUTH_FORMAT_USERNAME = env("LDAP_AUTH_FORMAT_USERNAME", default="django_python3_ldap.utils.format_username_openldap")
+LDAP_AUTH_ACTIVE_DIRECTORY_DOMAIN = env("LDAP_AUTH_ACTIVE_DIRECTORY_DOMAIN", default=None)
+LDAP_AUTH_CONNECTION_USERNAME = env("LDAP_AUTH_CONNECTION_USERNAME", default=None)
+LDAP_AUTH_CONNECTION_PASSWORD = env("LDAP_AUTH_CONNECTION_PASSWORD", default=None)
+LDAP_AUTH_SYNC_USER_RELATIONS = "org.directory.sync_user"
+LDAP_AUTH_FORMAT_SEARCH_FILTERS = "org.directory.search_filters"
+LDAP_AUTH_CONNECT_TIMEOUT = 5
+LDAP_AUTH_RECEIVE_TIMEOUT = 10
+LDAP_DEPARTMENT_ATTRIBUTE = env("LDAP_DEPARTMENT_ATTRIBUTE", default="departmentNumber")
+LDAP_DEPARTMENT_UNITS = env.dict("LDAP_DEPARTMENT_UNITS", default={})
+LDAP_ACTIVE_FILTER = env("LDAP_ACTIVE_FILTER", default="")

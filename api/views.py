@@ -70,16 +70,19 @@ class PublicAPIView(APIView):
         return self._validators
 
     def get(self, request, *args, **kwargs):
+        # Read first (a few indexed queries), so that only a record that exists can be "not
+        # modified"; then answer 304 to a client that already holds this version.
+        response = self.read(request, *args, **kwargs)
+        if response.status_code != 200:
+            return response
         etag, changed = self.validators()
         not_modified = get_conditional_response(
             request, etag=etag, last_modified=int(changed.timestamp()) if changed else None)
         if not_modified is not None:
             return not_modified
-        response = self.read(request, *args, **kwargs)
-        if response.status_code == 200:
-            response["ETag"] = etag
-            if changed:
-                response["Last-Modified"] = http_date(changed.timestamp())
+        response["ETag"] = etag
+        if changed:
+            response["Last-Modified"] = http_date(changed.timestamp())
         return response
 
     def read(self, request, *args, **kwargs):

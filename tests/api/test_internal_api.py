@@ -115,3 +115,19 @@ def test_internal_list_query_counts_do_not_grow(client, people, bureau, token_a,
 
 
 EXPECTED = {"powers": 5, "risks": 6}
+
+
+def test_an_administrator_registers_a_system_in_the_admin_and_sees_its_token_once(client, bureau):
+    admin = UserFactory(username="root_admin", unit=bureau.ju, roles=["admin"], is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    later = timezone.localtime(LATER)
+    response = client.post(reverse("admin:api_apiclient_add"), {
+        "name": "政务公开平台", "unit": bureau.a.pk,
+        "expires_at_0": later.date().isoformat(), "expires_at_1": later.strftime("%H:%M:%S")}, follow=True)
+    shown = [str(m) for m in response.context["messages"]]
+    token = next(m.split("：")[-1] for m in shown if "令牌" in m)
+    api = ApiClient.objects.get(name="政务公开平台")
+    assert api.created_by == admin and token.startswith(api.token_prefix)
+    client.logout()
+    assert get(client, reverse("api:internal_powers"), token).status_code == 200
+    assert token not in client.get(reverse("api:internal_powers"), HTTP_AUTHORIZATION=f"Bearer {token}").content.decode()

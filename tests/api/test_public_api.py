@@ -147,6 +147,8 @@ def test_matching_etag_or_date_answers_304_and_a_release_changes_them(people, cl
     assert first.status_code == 200 and first.has_header("ETag") and first.has_header("Last-Modified")
     assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
     assert client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
+    # Only a record that exists is "not modified".
+    assert client.get(reverse("api:power", args=["NO-SUCH"]), HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 404
     publish(people, title="再次公示")
     assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
 

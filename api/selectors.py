@@ -8,15 +8,16 @@ withdrawn, replaced or not yet started — shows its description only, as on the
 
 import datetime
 
+from django.core.cache import cache
 from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Q
 from django.utils import timezone
 
-from public.models import EntryKind, Publication, PublicationState
+from public.models import EntryKind, Publication, PublicationEntry, PublicationState
 from public.selectors import current_entries, last_change
 
 
 def public_publications(today=None):
-    """Every released publication, newest first, with its counts and whether it is current."""
+    """Every released publication, newest first, with whether it is current."""
     today = today or timezone.localdate()
     current = Publication.objects.current(today).values("pk")
     return (
@@ -24,12 +25,29 @@ def public_publications(today=None):
         .select_related("bureau")
         .prefetch_related("units", "download__files")
         .annotate(
-            n_powers=Count("entries", filter=Q(entries__kind=EntryKind.POWER)),
-            n_risks=Count("entries", filter=Q(entries__kind=EntryKind.RISK)),
             current=ExpressionWrapper(Q(pk__in=current), output_field=BooleanField()),
         )
         .order_by("-published_at", "-pk")
     )
+
+
+def publication_counts(publications):
+    """``{pk: {"powers": n, "risks": n}}`` for released ``publications``. A release freezes its
+    entries, so the counts never change: they are counted once (one query for those missing)
+    and kept in the shared cache."""
+    keys = {f"api-publication-counts:{p.pk}": p.pk for p in publications}
+    found = cache.get_many(keys)
+    counts = {keys[k]: v for k, v in found.items()}
+    missing = [pk for k, pk in keys.items() if k not in found]
+    if missing:
+        fresh = {pk: {"powers": 0, "risks": 0} for pk in missing}
+        rows = (PublicationEntry.objects.filter(publication__in=missing).order_by()
+                .values_list("publication", "kind").annotate(n=Count("pk")))
+        for pk, kind, n in rows:
+            fresh[pk]["powers" if kind == EntryKind.POWER else "risks"] = n
+        cache.set_many({f"api-publication-counts:{pk}": v for pk, v in fresh.items()}, None)
+        counts.update(fresh)
+    return counts
 
 
 def current_publication(pk, today=None):

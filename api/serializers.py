@@ -172,7 +172,7 @@ class PublicationSerializer(serializers.Serializer):
 
     @extend_schema_field({"type": "object", "properties": {"powers": {"type": "integer"}, "risks": {"type": "integer"}}})
     def get_counts(self, pub):
-        return {"powers": pub.n_powers, "risks": pub.n_risks}
+        return self.context["counts"][pub.pk]
 
     @extend_schema_field({"type": "object", "nullable": True, "properties": {
         "powers": {"type": "string"}, "risks": {"type": "string"}, "html": {"type": "string"},

@@ -102,11 +102,6 @@ class PublicAPIView(APIView):
 class PublicListView(PublicAPIView, generics.GenericAPIView):
     pagination_class = StableCursorPagination
 
-    def paged(self, request, queryset, serializer_class, context=None):
-        page = self.paginate_queryset(queryset)
-        data = serializer_class(page, many=True, context={"request": request, **(context or {})}).data
-        return self.get_paginated_response(data)
-
 
 UNIT_PARAM = OpenApiParameter("unit", int, description="Unit id. 单位编号")
 Q_PARAM = OpenApiParameter("q", str, description="Keyword in code, name, content or unit. 关键词")
@@ -208,7 +203,9 @@ class PublicationListView(PublicListView):
         publications = selectors.public_publications()
         if params.get("current") is not None:
             publications = publications.filter(current=params["current"])
-        return self.paged(request, publications, PublicationSerializer)
+        page = self.paginate_queryset(publications)
+        context = {"request": request, "counts": selectors.publication_counts(page)}
+        return self.get_paginated_response(PublicationSerializer(page, many=True, context=context).data)
 
 
 @extend_schema(summary="One publication. 一期公示", responses=PublicationSerializer)
@@ -217,7 +214,8 @@ class PublicationDetailView(PublicAPIView):
         publication = selectors.public_publications().filter(pk=pk).first()
         if publication is None:
             raise exceptions.NotFound()
-        return Response(PublicationSerializer(publication, context={"request": request}).data)
+        context = {"request": request, "counts": selectors.publication_counts([publication])}
+        return Response(PublicationSerializer(publication, context=context).data)
 
 
 @extend_schema(summary="Units with published items. 有公示内容的单位",

@@ -48,7 +48,6 @@ INSTALLED_APPS = [
     "demo",
     "rest_framework",
     "drf_spectacular",
-    "drf_spectacular_sidecar",
     "api",
 ]
 
@@ -216,7 +215,7 @@ LOGGING = {
 }
 
 # Open data and integration (api/): Django REST framework, with the OpenAPI schema by
-# drf-spectacular and its documentation page served from the vendored sidecar package.
+# drf-spectacular and its documentation page (Swagger UI, vendored under static/vendor/swagger-ui/).
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [],
@@ -238,8 +237,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
     "SCHEMA_PATH_PREFIX": "/api/",
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
 

@@ -4,6 +4,7 @@ and CORS for the public API, and the token of the internal one."""
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.pagination import CursorPagination
@@ -75,3 +76,13 @@ class SystemTokenScheme(OpenApiAuthenticationExtension):
     def get_security_definition(self, auto_schema):
         return {"type": "http", "scheme": "bearer",
                 "description": "Token issued to a government system by an administrator. 管理员为调用系统签发的令牌"}
+
+
+class TaggedSchema(AutoSchema):
+    """The documentation groups the public endpoints first, then the internal ones."""
+
+    def get_tags(self):
+        return [INTERNAL_TAG if "/internal/" in self.path else PUBLIC_TAG]
+
+
+PUBLIC_TAG, INTERNAL_TAG = "public 公开接口", "internal 内部接口（须持令牌）"

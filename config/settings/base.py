@@ -221,7 +221,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": [],
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.rest.TaggedSchema",
     "UNAUTHENTICATED_USER": None,
 }
 # Requests per client address to the public API (DRF rate syntax: N/second|minute|hour|day).
@@ -238,6 +238,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_AUTHENTICATION": [],
     "SCHEMA_PATH_PREFIX": "/api/",
     "COMPONENT_SPLIT_REQUEST": True,
+    "TAGS": [{"name": "public 公开接口"}, {"name": "internal 内部接口（须持令牌）"}],
 }
 
 # Directory login (LDAP / Active Directory), on when LDAP_AUTH_URL is set; local accounts keep

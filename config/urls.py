@@ -31,4 +31,5 @@ urlpatterns = [
     path("publications/", include("public.admin_urls")),
     path("public/", include("public.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
 ]

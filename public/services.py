@@ -22,6 +22,7 @@ from review.workflow import OFFICE
 from riskpoints.choices import CarryDecision
 from riskpoints.models import RiskPoint
 
+from . import hooks
 from .exposure import public_power, public_risk
 from .models import EntryKind, Publication, PublicationEntry, PublicationState, VisitorQuota
 from .selectors import current_entries
@@ -110,6 +111,7 @@ def publication_publish(*, actor, publication):
         locked.state, locked.published_by, locked.published_at = PublicationState.PUBLISHED, actor, timezone.now()
         locked._history_user = actor
         locked.save()
+        hooks.released(locked)
     return locked
 
 

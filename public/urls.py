@@ -13,6 +13,7 @@ urlpatterns = [
     path("opinion/lookup/", views.OpinionLookupView.as_view(), name="opinion_lookup"),
     path("opinion/<str:kind>/<str:code>/", views.OpinionView.as_view(), name="opinion"),
     path("archive/", views.ArchiveView.as_view(), name="archive"),
+    path("publications/<int:pk>/", views.PublicationView.as_view(), name="publication"),
     path("language/<str:code>/", views.LanguageView.as_view(), name="language"),
     path("<path:rest>", not_found),  # last: any other address is the public site's 404
 ]

@@ -33,6 +33,7 @@ from review.services import WorkflowError
 from review.workflow import OFFICE
 from riskpoints.choices import RiskLevel
 
+from . import hooks
 from .forms import OpinionForm, PublicationForm, WithdrawForm, new_challenge
 from .models import EntryKind, Publication, PublicationState
 from .selectors import current_entries, last_change
@@ -188,7 +189,7 @@ class EntryView(View):
         question, token = new_challenge()
         return render(request, self.template_name, {
             "entry": entry, "d": entry.data, "form": form or OpinionForm(),
-            "challenge": question, "challenge_token": token, **self.context(entry),
+            "challenge": question, "challenge_token": token, "links": hooks.links(entry), **self.context(entry),
         })
 
 
@@ -204,7 +205,9 @@ class PowerView(EntryView):
             svg = mark_safe(render_flow_svg(flow, title=entry.title)) if flow["steps"] else ""  # nosec B308 B703
         except FlowchartError:
             svg = ""
-        return {"flow_svg": svg, "flow_total": statutory_total(flow) if flow["steps"] else None}
+        # The risk points that sit on this power, as the public sees them (their own copies).
+        risks = current_entries(EntryKind.RISK).filter(data__power__code=entry.code).order_by("code")
+        return {"flow_svg": svg, "flow_total": statutory_total(flow) if flow["steps"] else None, "risks": risks}
 
 
 @public_page(cached=False)
@@ -280,6 +283,19 @@ class ArchiveView(View):
         past = Publication.objects.exclude(state=PublicationState.DRAFT).exclude(
             pk__in=Publication.objects.current(today)).order_by("-published_at")
         return render(request, "public/archive.html", {"publications": past, "today": today})
+
+
+@public_page
+class PublicationView(View):
+    """One released publication: its period, state, the units it covers and what it holds."""
+
+    def get(self, request, pk):
+        pub = get_object_or_404(Publication.objects.exclude(state=PublicationState.DRAFT).select_related("bureau"), pk=pk)
+        rows, totals = _entry_counts(pub)
+        units = [pub.bureau] if pub.all_units else list(pub.units.order_by("order", "code"))
+        return render(request, "public/publication.html", {
+            "publication": pub, "rows": rows, "counts": totals, "units": units, "today": timezone.localdate(),
+            "links": hooks.links(pub)})
 
 
 @method_decorator(login_not_required, name="dispatch")

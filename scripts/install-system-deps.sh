@@ -7,7 +7,8 @@
 #                                  python3.X-venv)
 #   install-system-deps.sh         what the app needs: Graphviz (lays out the flowcharts) and
 #                                  a CJK font (PDFs must render Chinese)
-#   install-system-deps.sh test    also Chromium (browser tests), poppler (reading PDFs back)
+#   install-system-deps.sh test    also Chromium (browser tests), poppler (reading PDFs back),
+#                                  slapd (the directory-login tests run a real OpenLDAP server)
 # SYSTEM_DEPS_DRY_RUN=1 prints what would be installed ("将安装：…") and installs nothing.
 set -euo pipefail
 
@@ -34,6 +35,8 @@ fi
 if [ "${1:-}" = "test" ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+  # The directory-login tests start their own OpenLDAP server.
+  [ -x /usr/sbin/slapd ] || need+=(slapd)
 fi
 
 if [ ${#need[@]} -eq 0 ]; then

@@ -152,12 +152,19 @@ def url_kwargs(name, kwarg_names, seed):
         "schedules:calendar_delete": [{"pk": seed.calendar_day.pk}],
         "schedules:cadence_edit": [{"pk": seed.cadence.pk}],
         "monitoring:from_finding": [{"pk": a.pk} for a in seed.tasks[0].answers.all()[:2]],
+        "public:publication": [{"pk": p.pk} for p in seed.publications],
+        "api:power": [{"code": c} for c in seed.power_codes],
+        "api:risk": [{"code": c} for c in seed.risk_codes],
+        "api:internal_power": [{"code": p.code} for p in seed.powers],
+        "api:internal_risk": [{"code": r.code} for r in seed.risks],
+        "api:download": [{"pk": seed.publications[0].pk, "name": n} for n in ("manifest.json", "powers.csv")],
     }
     if name in special:
         return special[name]
     by_name = {
         "pk": {"powers": [p.pk for p in seed.powers], "riskpoints": [r.pk for r in seed.risks],
-               "public_admin": [p.pk for p in seed.publications], "monitoring": [seed.information.pk]}.get(namespace),
+               "public_admin": [p.pk for p in seed.publications], "monitoring": [seed.information.pk],
+               "api": [p.pk for p in seed.publications]}.get(namespace),
         "action": [Action.SUBMIT, Action.UNIT_APPROVE, Action.RETURN, Action.PUBLISH],
         "unit_id": [seed.bureau.a.pk, seed.bureau.b.pk],
         "post_id": [seed.post.pk],

@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "public",
     "demo",
     "dashboards",  # the start page's panels; apps plug theirs in through dashboards.registry
+    "rest_framework",
+    "drf_spectacular",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -212,3 +215,52 @@ LOGGING = {
                 # Eager tasks (the embedded default) would log every call; a worker logs its own.
                 "celery.app.trace": {"level": "WARNING" if not REDIS_URL else "INFO"}},
 }
+
+# Open data and integration (api/): Django REST framework, with the OpenAPI schema by
+# drf-spectacular and its documentation page (Swagger UI, vendored under static/vendor/swagger-ui/).
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "api.rest.TaggedSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+# Requests per client address to the public API (DRF rate syntax: N/second|minute|hour|day).
+API_PUBLIC_RATE = env("API_PUBLIC_RATE", default="120/minute")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "廉政风险防控公示数据接口 / Integrity-risk open data API",
+    "DESCRIPTION": (
+        "Read-only. The public part (/api/v1/) needs no login and shows exactly what the public site shows; "
+        "the internal part (/api/internal/v1/) needs a system token. 只读接口：公开部分无需登录，内容与公示网站一致；"
+        "内部部分须持系统令牌。"),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "TAGS": [{"name": "public 公开接口"}, {"name": "internal 内部接口（须持令牌）"}],
+}
+
+# Directory login (LDAP / Active Directory), on when LDAP_AUTH_URL is set; local accounts keep
+# signing in as before (the model backend is asked first). See org/directory.py.
+LDAP_AUTH_URL = env.list("LDAP_AUTH_URL", default=[])
+if LDAP_AUTH_URL:
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "django_python3_ldap.auth.LDAPBackend"]
+LDAP_AUTH_USE_TLS = env.bool("LDAP_AUTH_USE_TLS", default=False)
+LDAP_AUTH_SEARCH_BASE = env("LDAP_AUTH_SEARCH_BASE", default="")
+LDAP_AUTH_OBJECT_CLASS = env("LDAP_AUTH_OBJECT_CLASS", default="inetOrgPerson")
+LDAP_AUTH_USER_FIELDS = {"username": env("LDAP_USERNAME_ATTRIBUTE", default="uid"), "real_name": "cn", "email": "mail"}
+LDAP_AUTH_USER_LOOKUP_FIELDS = ("username",)
+LDAP_AUTH_FORMAT_USERNAME = env("LDAP_AUTH_FORMAT_USERNAME", default="django_python3_ldap.utils.format_username_openldap")
+LDAP_AUTH_ACTIVE_DIRECTORY_DOMAIN = env("LDAP_AUTH_ACTIVE_DIRECTORY_DOMAIN", default=None)
+LDAP_AUTH_CONNECTION_USERNAME = env("LDAP_AUTH_CONNECTION_USERNAME", default=None)
+LDAP_AUTH_CONNECTION_PASSWORD = env("LDAP_AUTH_CONNECTION_PASSWORD", default=None)
+LDAP_AUTH_SYNC_USER_RELATIONS = "org.directory.sync_user"
+LDAP_AUTH_FORMAT_SEARCH_FILTERS = "org.directory.search_filters"
+LDAP_AUTH_CONNECT_TIMEOUT = 5
+LDAP_AUTH_RECEIVE_TIMEOUT = 10
+LDAP_DEPARTMENT_ATTRIBUTE = env("LDAP_DEPARTMENT_ATTRIBUTE", default="departmentNumber")
+LDAP_DEPARTMENT_UNITS = env.dict("LDAP_DEPARTMENT_UNITS", default={})
+LDAP_ACTIVE_FILTER = env("LDAP_ACTIVE_FILTER", default="")

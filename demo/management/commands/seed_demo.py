@@ -71,6 +71,7 @@ class Command(BaseCommand):
             self.seed_publications(units, users)
             seed_monitoring(units, users)
             schedules_demo.seed(units, users)
+            self.seed_api_clients(units, users)
         self.stdout.write(self.style.SUCCESS(
             f"演示数据就绪：{Unit.objects.count()} 个单位，{Post.objects.count()} 个岗位，"
             f"{User.objects.count()} 个账号，{PowerItem.objects.count()} 项职权（本次新建 {created} 项），"
@@ -349,3 +350,16 @@ class Command(BaseCommand):
         publication_withdraw(actor=office, publication=first, reason="部分事项引用的法规条款已修订，撤回更正后重新公示。")
         publish(f"{today.year}年度职权目录、权力运行流程图和廉政风险点公示", today - datetime.timedelta(days=10),
                 today + datetime.timedelta(days=20), unit_list=most)
+
+    def seed_api_clients(self, units, users):
+        """A supervision platform with a token for the internal API; the token is printed once."""
+        from api.models import ApiClient
+        from api.services import api_client_issue
+
+        name = "省纪委监委廉政风险监督平台（演示）"
+        admin = users.get("admin") or User.objects.filter(is_superuser=True).order_by("pk").first()
+        if admin is None or ApiClient.objects.filter(name=name).exists():
+            return
+        client, token = api_client_issue(actor=admin, name=name, unit=units["JU"],
+                                         expires_at=timezone.now() + datetime.timedelta(days=365))
+        self.stdout.write(f"内部数据接口的演示令牌（只显示这一次）：{client.name} → {token}")

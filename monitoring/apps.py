@@ -20,3 +20,10 @@ class MonitoringConfig(AppConfig):
         from .models import LevelAdjustment
 
         registry.add_history_child(RiskPoint, LevelAdjustment, "risk_point_id")
+
+        from dashboards.registry import add_panel
+
+        from .panels import PANELS
+
+        for panel in PANELS:
+            add_panel(panel)

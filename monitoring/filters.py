@@ -29,6 +29,10 @@ class InformationFilter(BureauFilterSet):
                                               choices=RiskInformation._meta.get_field("credibility").choices)
     unit = django_filters.ModelChoiceFilter(label=_("涉及单位"), field_name="concerns_unit", queryset=Unit.objects.none(),
                                             method="in_unit")
+    received_after = django_filters.DateFilter(label=_("收到日期自"), field_name="received_on", lookup_expr="gte",
+                                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    received_before = django_filters.DateFilter(label=_("收到日期至"), field_name="received_on", lookup_expr="lte",
+                                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     class Meta:
         model = RiskInformation
@@ -48,11 +52,21 @@ class WarningFilter(BureauFilterSet):
     target = django_filters.ChoiceFilter(label=_("预警对象"), choices=Target.choices)
     state = django_filters.ChoiceFilter(label=_("状态"), choices=WarningState.choices)
     overdue = django_filters.BooleanFilter(label=_("已逾期"), method="is_overdue")
+    closed = django_filters.BooleanFilter(label=_("已办结"), method="is_closed")
     unit = django_filters.ModelChoiceFilter(label=_("单位"), queryset=Unit.objects.none(), method="in_unit")
+    issued_after = django_filters.DateFilter(label=_("发出日期自"), field_name="issued_on", lookup_expr="gte",
+                                             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    issued_before = django_filters.DateFilter(label=_("发出日期至"), field_name="issued_on", lookup_expr="lte",
+                                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     class Meta:
         model = RiskWarning
         fields = []
+
+    def is_closed(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(state=WarningState.CLOSED) if value else queryset.exclude(state=WarningState.CLOSED)
 
     def is_overdue(self, queryset, name, value):
         if value is None:

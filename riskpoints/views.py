@@ -23,14 +23,12 @@ from .choices import FACTORS
 from .filters import RiskPointFilter
 from .forms import ImportForm, RiskPointForm, RubricForm
 from .models import AssessmentRubric, RegisterImport, RiskPoint
-from .selectors import current_round, level_counts, register_for
+from .selectors import (
+    PLAN_PREFETCH, bureau_rounds, current_round, level_counts, post_register, register_for, round_for_year, unit_table,
+)
 from .services import risk_carry_decide, risk_create, risk_update, rubric_for, rubric_save
 from .xlsx import COLUMNS, register_import_start, register_workbook, template_workbook, xlsx_response
 
-# The plan and its measures belong to the controls app above this one; pages here only read
-# them through the relation, by name.
-PLAN_PREFETCH = ("plan__measures__responsible", "plan__measures__supervisor", "plan__measures__evidence",
-                 "plan__direct_responsible", "plan__department_responsible", "plan__leader_responsible")
 
 
 class RiskListView(FilterView):
@@ -207,28 +205,16 @@ class RiskDeleteView(DeleteView):
 
 
 # --- the paper forms as print-friendly pages ---------------------------------------------------
-
-def _table_rows(user, **filters):
-    round_ = current_round(user)
-    return (
-        register_for(user).filter(round=round_, **filters)
-        .select_related("unit", "post", "power", "step").prefetch_related(*PLAN_PREFETCH)
-        .order_by("post__name", "power__code", "level", "code")
-    ), round_
-
+# The same templates make the PDFs (the documents app), so screen and paper show one form.
 
 class UnitTableView(View):
     """岗位权力行使廉政风险防控一览表 of one unit: post → powers → risks → measures."""
 
     def get(self, request, unit_id):
         unit = get_object_or_404(Unit.objects.filter(pk__in=visible_unit_ids(request.user)), pk=unit_id)
-        rows, round_ = _table_rows(request.user, unit=unit)
-        groups = {}
-        for risk in rows:
-            groups.setdefault(risk.post, []).append(risk)
-        return render(request, "riskpoints/unit_table.html", {
-            "unit": unit, "round": round_, "groups": list(groups.items()),
-            "units": Unit.objects.filter(pk__in=visible_unit_ids(request.user)),
+        return render(request, "documents/unit_table.html", {
+            **unit_table(request.user, unit, round_for_year(request.user, request.GET.get("year"))),
+            "units": Unit.objects.filter(pk__in=visible_unit_ids(request.user)), "years": bureau_rounds(request.user),
         })
 
 
@@ -251,10 +237,9 @@ class PostRegisterView(View):
 
     def get(self, request, post_id):
         post = get_object_or_404(Post.objects.filter(unit__in=visible_unit_ids(request.user)).select_related("unit"), pk=post_id)
-        rows, round_ = _table_rows(request.user, post=post)
-        return render(request, "riskpoints/post_register.html", {
-            "post": post, "round": round_, "risks": rows, "holders": post.holders.filter(is_active=True),
-            "may_mark_key": request.user.has_role(Role.OFFICE, Role.ADMIN),
+        return render(request, "documents/post_register.html", {
+            **post_register(request.user, post, round_for_year(request.user, request.GET.get("year"))),
+            "years": bureau_rounds(request.user), "may_mark_key": request.user.has_role(Role.OFFICE, Role.ADMIN),
         })
 
 

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "monitoring",
     "public",
     "demo",
+    "documents",
 ]
 
 MIDDLEWARE = [

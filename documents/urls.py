@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "documents"
+urlpatterns = [
+    path("table/<int:unit_id>.pdf", views.DocumentPdfView.as_view(key="unit_table"), name="unit_table"),
+    path("register/<int:post_id>.pdf", views.DocumentPdfView.as_view(key="post_register"), name="post_register"),
+    path("archive/<int:unit_id>.pdf", views.DocumentPdfView.as_view(key="archive"), name="archive"),
+]

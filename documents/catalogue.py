@@ -5,7 +5,15 @@ from django.utils.translation import gettext_lazy as _
 
 from org.models import Post, Unit
 from org.scoping import visible_unit_ids
-from riskpoints.selectors import post_register, round_for_year, unit_table
+from powers.filters import PowerItemFilter
+from powers.models import PowerItem
+from powers.views import flow_context
+from review.choices import PRINTED_STATES
+from review.printing import printed
+from riskpoints.filters import RiskPointFilter
+from riskpoints.selectors import (
+    PLAN_PREFETCH, is_draft_print, post_register, register_for, round_for_year, unit_table,
+)
 
 from .registry import Document, register
 
@@ -43,3 +51,77 @@ register(Document("unit_table", _("岗位权力行使廉政风险防控一览表
 register(Document("post_register", _("岗位廉政风险防控登记表"), "documents/post_register.html", post_register_context,
                   landscape=True))
 register(Document("archive", _("岗位廉政风险点档案"), "documents/archive.html", archive_context))
+
+
+# --- powers: the catalogue, each flowchart, the compiled submission ---------------------------
+
+def _printed_powers(queryset):
+    """``[(power, snapshot)]`` and whether any of them prints as a draft."""
+    rows, draft = [], False
+    for power in queryset.select_related("unit", "published_record"):
+        snapshot, is_draft = printed(power)
+        rows.append((power, snapshot))
+        draft = draft or is_draft
+    return rows, draft
+
+
+def _scope_name(user, unit):
+    return unit.name if unit else (user.unit.bureau.name if user.unit_id else "")
+
+
+def flowchart_context(user, params, power_id):
+    power = get_object_or_404(PowerItem.objects.for_user(user).select_related("unit", "published_record"), pk=power_id)
+    snapshot, draft = printed(power)
+    return {"object": power, "power": snapshot, "draft": draft, "item_count": 1, "unit_ids": [power.unit_id],
+            **flow_context(power, user, snapshot), "filename": f"流程图-{power.code}", "bureau": power.unit.bureau}
+
+
+def power_catalogue_context(user, params):
+    """职权目录 as the list is filtered (a unit's, or the bureau's with no unit chosen)."""
+    queryset = PowerItem.objects.for_user(user).order_by("unit__order", "category", "code")
+    filterset = PowerItemFilter(data=params, queryset=queryset, user=user)
+    unit = filterset.form.cleaned_data.get("unit") if filterset.is_valid() else None
+    rows, draft = _printed_powers(filterset.qs)
+    return {"rows": rows, "draft": draft, "scope_name": _scope_name(user, unit), "item_count": len(rows),
+            "unit_ids": sorted({p.unit_id for p, _s in rows}), "filename": f"职权目录-{_scope_name(user, unit)}"}
+
+
+def submission_context(user, params):
+    """The compiled catalogue for 报审备案: every accepted power of the bureau with its flowchart,
+    a summary table per category, the date and the bureau."""
+    queryset = PowerItem.objects.for_user(user).filter(status__in=PRINTED_STATES).order_by("category", "unit__order", "code")
+    rows, _draft = _printed_powers(queryset)
+    entries, categories = [], {}
+    for power, snapshot in rows:
+        context = flow_context(power, user, snapshot)
+        entries.append({"power": snapshot, "pk": power.pk, "flow_svg": context["flow_svg"],
+                        "flow_total": context["flow_total"], "flow_error": context["flow_error"]})
+        categories.setdefault(snapshot["category_label"], []).append(snapshot)
+    return {"entries": entries, "categories": list(categories.items()), "draft": False,
+            "scope_name": _scope_name(user, None), "item_count": len(entries),
+            "unit_ids": sorted({p.unit_id for p, _s in rows}), "filename": f"职权目录及流程图-报审备案-{_scope_name(user, None)}"}
+
+
+register(Document("flowchart", _("权力运行流程图"), "documents/flowchart.html", flowchart_context))
+register(Document("powers", _("职权目录"), "documents/power_catalogue.html", power_catalogue_context, landscape=True))
+register(Document("submission", _("职权目录及权力运行流程图（报审备案）"), "documents/submission.html", submission_context))
+
+
+# --- the risk-point catalogue ------------------------------------------------------------------
+
+def risk_catalogue_context(user, params):
+    """廉政风险点目录 of a year, as the register is filtered (the bureau's, or one unit's)."""
+    round_ = round_for_year(user, params.get("year"))
+    queryset = register_for(user).select_related("unit", "post", "power", "step").prefetch_related(
+        *PLAN_PREFETCH).order_by("unit__order", "unit__code", "level", "code")
+    filterset = RiskPointFilter(data=params, queryset=queryset, user=user, current_round=round_)
+    valid = filterset.is_valid()
+    unit = filterset.form.cleaned_data.get("unit") if valid else None
+    round_ = (filterset.form.cleaned_data.get("round") if valid else None) or round_
+    rows = list(filterset.qs)
+    return {"rows": rows, "round": round_, "draft": is_draft_print(rows), "scope_name": _scope_name(user, unit),
+            "item_count": len(rows), "unit_ids": sorted({r.unit_id for r in rows}),
+            "filename": f"廉政风险点目录-{_scope_name(user, unit)}-{round_.year if round_ else ''}"}
+
+
+register(Document("risks", _("廉政风险点目录"), "documents/risk_catalogue.html", risk_catalogue_context, landscape=True))

@@ -10,6 +10,7 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from org.inputs import parse_int
+from review.printing import printed
 from review.services import StaleEdit, WorkflowError
 from review.views import CompileView, HistoryView, TransitionView, editable_or_new, review_context
 from review.workflow import EDITOR
@@ -109,28 +110,35 @@ class PowerCompileView(CompileView):
 
 # --- the process flow -------------------------------------------------------------------------
 
-def flow_context(power, user):
-    """The drawing, the statutory total and the rule breaches of a power's flow, with the
-    per-step markers that higher apps provide (risk points, for one)."""
-    data = power.flow
+def flow_context(power, user, snapshot=None):
+    """The drawing, the statutory total and the rule breaches of a power's flow (of
+    ``snapshot``, a frozen revision, else the current one), with the per-step markers that
+    higher apps provide (risk points, for one)."""
+    data = power.flow if snapshot is None else snapshot["flow"]
+    title = str(power) if snapshot is None else (
+        snapshot["name"] + (f"（{snapshot['sub_item']}）" if snapshot["sub_item"] else ""))
     styles = step_styles(power, user)
     context = {"flow": data, "flow_problems": flow_problems(data) if data["steps"] else [],
                "flow_legend": step_legend() if styles else [],
                "flow_total": statutory_total(data), "flow_svg": "", "flow_error": ""}
     try:
         # render_flow_svg escapes every text and attribute it writes.
-        context["flow_svg"] = mark_safe(render_flow_svg(data, styles=styles, title=str(power)))  # nosec B308 B703
+        context["flow_svg"] = mark_safe(render_flow_svg(data, styles=styles, title=title))  # nosec B308 B703
     except FlowchartError as exc:
         context["flow_error"] = str(exc)
     return context
 
 
 class FlowPrintView(View):
-    """A print-friendly page: the flowchart and the table of steps."""
+    """The flowchart and its table of steps as paper (the same template makes its PDF): the
+    accepted or published revision, or the draft with its mark."""
 
     def get(self, request, pk):
-        power = get_object_or_404(PowerItem.objects.for_user(request.user).select_related("unit"), pk=pk)
-        return render(request, "powers/flow_print.html", {"object": power, **flow_context(power, request.user)})
+        power = get_object_or_404(PowerItem.objects.for_user(request.user).select_related("unit", "published_record"), pk=pk)
+        power_print, draft = printed(power)
+        return render(request, "documents/flowchart.html", {
+            "object": power, "power": power_print, "draft": draft,
+            **flow_context(power, request.user, power_print)})
 
 
 def render_editor(request, power, step_form=None, edge_form=None, editing=None):

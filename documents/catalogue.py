@@ -37,6 +37,10 @@ def post_register_context(user, params, post_id):
             "bureau": post.unit.bureau}
 
 
+def unit_risk_count(user, params, unit_id):
+    return register_for(user).filter(unit=_unit(user, unit_id), round=round_for_year(user, params.get("year"))).count()
+
+
 def archive_context(user, params, unit_id):
     """岗位廉政风险点档案 of a unit: every post's 登记表 with the unit's 一览表, as one booklet."""
     table = unit_table_context(user, params, unit_id)
@@ -47,10 +51,10 @@ def archive_context(user, params, unit_id):
 
 
 register(Document("unit_table", _("岗位权力行使廉政风险防控一览表"), "documents/unit_table.html", unit_table_context,
-                  landscape=True))
+                  landscape=True, count=unit_risk_count))
 register(Document("post_register", _("岗位廉政风险防控登记表"), "documents/post_register.html", post_register_context,
                   landscape=True))
-register(Document("archive", _("岗位廉政风险点档案"), "documents/archive.html", archive_context))
+register(Document("archive", _("岗位廉政风险点档案"), "documents/archive.html", archive_context, count=unit_risk_count))
 
 
 # --- powers: the catalogue, each flowchart, the compiled submission ---------------------------
@@ -76,21 +80,28 @@ def flowchart_context(user, params, power_id):
             **flow_context(power, user, snapshot), "filename": f"流程图-{power.code}", "bureau": power.unit.bureau}
 
 
+def _power_filter(user, params):
+    queryset = PowerItem.objects.for_user(user).order_by("unit__order", "category", "code")
+    return PowerItemFilter(data=params, queryset=queryset, user=user)
+
+
 def power_catalogue_context(user, params):
     """职权目录 as the list is filtered (a unit's, or the bureau's with no unit chosen)."""
-    queryset = PowerItem.objects.for_user(user).order_by("unit__order", "category", "code")
-    filterset = PowerItemFilter(data=params, queryset=queryset, user=user)
+    filterset = _power_filter(user, params)
     unit = filterset.form.cleaned_data.get("unit") if filterset.is_valid() else None
     rows, draft = _printed_powers(filterset.qs)
     return {"rows": rows, "draft": draft, "scope_name": _scope_name(user, unit), "item_count": len(rows),
             "unit_ids": sorted({p.unit_id for p, _s in rows}), "filename": f"职权目录-{_scope_name(user, unit)}"}
 
 
+def _accepted_powers(user):
+    return PowerItem.objects.for_user(user).filter(status__in=PRINTED_STATES).order_by("category", "unit__order", "code")
+
+
 def submission_context(user, params):
     """The compiled catalogue for 报审备案: every accepted power of the bureau with its flowchart,
     a summary table per category, the date and the bureau."""
-    queryset = PowerItem.objects.for_user(user).filter(status__in=PRINTED_STATES).order_by("category", "unit__order", "code")
-    rows, _draft = _printed_powers(queryset)
+    rows, _draft = _printed_powers(_accepted_powers(user))
     entries, categories = [], {}
     for power, snapshot in rows:
         context = flow_context(power, user, snapshot)
@@ -103,18 +114,24 @@ def submission_context(user, params):
 
 
 register(Document("flowchart", _("权力运行流程图"), "documents/flowchart.html", flowchart_context))
-register(Document("powers", _("职权目录"), "documents/power_catalogue.html", power_catalogue_context, landscape=True))
-register(Document("submission", _("职权目录及权力运行流程图（报审备案）"), "documents/submission.html", submission_context))
+register(Document("powers", _("职权目录"), "documents/power_catalogue.html", power_catalogue_context, landscape=True,
+                  count=lambda user, params: _power_filter(user, params).qs.count()))
+register(Document("submission", _("职权目录及权力运行流程图（报审备案）"), "documents/submission.html", submission_context,
+                  count=lambda user, params: _accepted_powers(user).count()))
 
 
 # --- the risk-point catalogue ------------------------------------------------------------------
 
+def _risk_filter(user, params, round_):
+    queryset = register_for(user).select_related("unit", "post", "power", "step").prefetch_related(
+        *PLAN_PREFETCH).order_by("unit__order", "unit__code", "level", "code")
+    return RiskPointFilter(data=params, queryset=queryset, user=user, current_round=round_)
+
+
 def risk_catalogue_context(user, params):
     """廉政风险点目录 of a year, as the register is filtered (the bureau's, or one unit's)."""
     round_ = round_for_year(user, params.get("year"))
-    queryset = register_for(user).select_related("unit", "post", "power", "step").prefetch_related(
-        *PLAN_PREFETCH).order_by("unit__order", "unit__code", "level", "code")
-    filterset = RiskPointFilter(data=params, queryset=queryset, user=user, current_round=round_)
+    filterset = _risk_filter(user, params, round_)
     valid = filterset.is_valid()
     unit = filterset.form.cleaned_data.get("unit") if valid else None
     round_ = (filterset.form.cleaned_data.get("round") if valid else None) or round_
@@ -124,4 +141,5 @@ def risk_catalogue_context(user, params):
             "filename": f"廉政风险点目录-{_scope_name(user, unit)}-{round_.year if round_ else ''}"}
 
 
-register(Document("risks", _("廉政风险点目录"), "documents/risk_catalogue.html", risk_catalogue_context, landscape=True))
+register(Document("risks", _("廉政风险点目录"), "documents/risk_catalogue.html", risk_catalogue_context, landscape=True,
+                  count=lambda user, params: _risk_filter(user, params, round_for_year(user, params.get("year"))).qs.count()))

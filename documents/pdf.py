@@ -80,7 +80,8 @@ def render_html(request_or_user, template, context, *, landscape=False, draft=Fa
     return render_to_string(template, {**context, **extra, "user": user}, request=request), extra
 
 
-def html_to_pdf(html, extra):
+def html_to_pdf(html, extra, *, pages=False):
+    """The laid-out PDF's bytes (and, with ``pages``, its page count)."""
     from weasyprint import CSS, HTML
 
     date = extra["printed_on"]
@@ -89,7 +90,9 @@ def html_to_pdf(html, extra):
         CSS(string=page_css(bureau_name=extra["bureau_name"], landscape=extra["landscape"], draft=extra["draft"],
                             printed_on=_("%(y)d年%(m)d月%(d)d日") % {"y": date.year, "m": date.month, "d": date.day})),
     ]
-    return HTML(string=html, url_fetcher=_no_fetch, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=stylesheets)
+    document = HTML(string=html, url_fetcher=_no_fetch, base_url=str(settings.BASE_DIR)).render(stylesheets=stylesheets)
+    data = document.write_pdf()
+    return (data, len(document.pages)) if pages else data
 
 
 def render_pdf(request_or_user, template, context, *, landscape=False, draft=False, bureau=None):

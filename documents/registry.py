@@ -4,8 +4,7 @@ Another app adds its own with ``register(Document(...))`` in its ``AppConfig.rea
 warning notices do). A document's ``context(user, params, **url_kwargs)`` reads with the
 user's scope (a record out of scope is a 404) and returns the template's context plus:
 
-- ``item_count``: how many items it prints (over ``DOCUMENT_INLINE_LIMIT`` the PDF is built in
-  the background);
+- ``item_count``: how many items it prints;
 - ``unit_ids``: the units whose items it holds (a kept file is served only to a user who sees
   every one of them);
 - ``draft``: whether anything on it is not yet accepted or published (the 草稿 watermark);
@@ -25,6 +24,9 @@ class Document:
     template: str
     context: Callable
     landscape: bool = False
+    # count(user, params, **url_kwargs): how many items, read cheaply; over the limit the PDF
+    # is built in the background. None: always built while the user waits (a single item).
+    count: Callable | None = None
 
 
 _documents = {}

@@ -11,4 +11,6 @@ urlpatterns = [
     path("powers.pdf", views.DocumentPdfView.as_view(key="powers"), name="powers"),
     path("submission.pdf", views.DocumentPdfView.as_view(key="submission"), name="submission"),
     path("risks.pdf", views.DocumentPdfView.as_view(key="risks"), name="risks"),
+    path("builds/<int:pk>/", views.BuildView.as_view(), name="build"),
+    path("builds/<int:pk>/file.pdf", views.BuildFileView.as_view(), name="build_file"),
 ]

@@ -211,3 +211,7 @@ LOGGING = {
                 # Eager tasks (the embedded default) would log every call; a worker logs its own.
                 "celery.app.trace": {"level": "WARNING" if not REDIS_URL else "INFO"}},
 }
+
+# Documents (documents app): longer ones are built by a Celery task, kept for a while.
+DOCUMENT_INLINE_LIMIT = env.int("DOCUMENT_INLINE_LIMIT", default=60)  # items; more are built in the background
+DOCUMENT_KEEP_DAYS = env.int("DOCUMENT_KEEP_DAYS", default=7)

@@ -146,8 +146,9 @@ def check_upload(file):
         raise SheetUnreadable(_("文件内容过大，请分成几个文件导入。"))
 
 
-def read_rows(file):
-    """Every row of the workbook's first sheet as ``(row number, {column number: value})``.
+def read_rows(file, sheet=None):
+    """Every row of the workbook's first sheet (or of the sheet named ``sheet``, when there is
+    one: none, no rows) as ``(row number, {column number: value})``.
 
     The sheet's own ``dimension`` record is not trusted (openpyxl's read-only mode stops at it,
     and a stale one silently dropped rows): the sheet's XML is read to its end. Raises
@@ -161,7 +162,9 @@ def read_rows(file):
     try:
         if not wb.worksheets:
             raise SheetUnreadable(_("文件中没有工作表。"))
-        ws = wb.worksheets[0]
+        if sheet is not None and sheet not in wb.sheetnames:
+            return
+        ws = wb[sheet] if sheet is not None else wb.worksheets[0]
         with ws._get_source() as source:
             parser = _TolerantParser(source, ws._shared_strings, data_only=True, epoch=wb.epoch,
                                      date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)

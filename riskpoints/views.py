@@ -215,6 +215,7 @@ class UnitTableView(View):
         return render(request, "documents/unit_table.html", {
             **unit_table(request.user, unit, round_for_year(request.user, request.GET.get("year"))),
             "units": Unit.objects.filter(pk__in=visible_unit_ids(request.user)), "years": bureau_rounds(request.user),
+            "posts": unit.posts.order_by("name"),
         })
 
 

@@ -71,3 +71,14 @@ def test_unit_table_links_each_post_to_its_register(people, bureau, post_a, acce
     year = accepted_risk.round.year
     assert f'{reverse("riskpoints:post_register", args=[post_a.pk])}?year={year}' in html
     assert f'{reverse("documents:archive", args=[bureau.a.pk])}?year={year}' in html
+
+
+def test_unit_heads_and_the_office_reach_every_posts_register_from_the_table(people, bureau, post_a, client_for):
+    from tests.factories import PostFactory
+
+    quiet = PostFactory(unit=bureau.a, name="内勤")  # a post with no risk point yet
+    for persona in (people.head_a, people.office):
+        html = client_for(persona).get(reverse("riskpoints:unit_table", args=[bureau.a.pk])).content.decode()
+        for post in (post_a, quiet):
+            assert reverse("riskpoints:post_register", args=[post.pk]) in html
+        assert client_for(persona).get(reverse("riskpoints:post_register", args=[quiet.pk])).status_code == 200

@@ -102,4 +102,4 @@ def test_flow_step_markers_link_to_the_register(people, bureau, power_a, client_
 
 
 REGISTER_QUERIES = 17
-TABLE_QUERIES = 14  # with the year selector
+TABLE_QUERIES = 15  # with the year selector and the posts' registers

@@ -8,8 +8,10 @@ from org.scoping import visible_unit_ids
 from powers.filters import PowerItemFilter
 from powers.models import PowerItem
 from powers.views import flow_context
+from public.models import EntryKind, Publication, PublicationState
 from review.choices import PRINTED_STATES
 from review.printing import printed
+from review.workflow import OFFICE
 from riskpoints.filters import RiskPointFilter
 from riskpoints.selectors import (
     PLAN_PREFETCH, is_draft_print, post_register, register_for, round_for_year, unit_table,
@@ -143,3 +145,22 @@ def risk_catalogue_context(user, params):
 
 register(Document("risks", _("廉政风险点目录"), "documents/risk_catalogue.html", risk_catalogue_context, landscape=True,
                   count=lambda user, params: _risk_filter(user, params, round_for_year(user, params.get("year"))).qs.count()))
+
+
+# --- a publication as published (also on the public site) -------------------------------------
+
+def publication_context(user, params, publication_id):
+    """A 公示 as published: what its frozen entries show. The office reads any it released;
+    everyone else (the public) the current ones."""
+    if user.is_authenticated and OFFICE.units(user):
+        publications = Publication.objects.for_user(user).exclude(state=PublicationState.DRAFT)
+    else:
+        publications = Publication.objects.current()
+    publication = get_object_or_404(publications.select_related("bureau"), pk=publication_id)
+    entries = list(publication.entries.select_related("unit").order_by("kind", "unit__order", "code"))
+    return {"publication": publication, "powers": [e for e in entries if e.kind == EntryKind.POWER],
+            "risks": [e for e in entries if e.kind == EntryKind.RISK], "draft": False, "item_count": len(entries),
+            "unit_ids": [publication.bureau_id], "bureau": publication.bureau, "filename": f"公示-{publication.title}"}
+
+
+register(Document("publication", _("公示"), "documents/publication.html", publication_context, landscape=True))

@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
 from . import views
@@ -11,6 +12,8 @@ urlpatterns = [
     path("powers.pdf", views.DocumentPdfView.as_view(key="powers"), name="powers"),
     path("submission.pdf", views.DocumentPdfView.as_view(key="submission"), name="submission"),
     path("risks.pdf", views.DocumentPdfView.as_view(key="risks"), name="risks"),
+    path("publication/<int:publication_id>.pdf", login_not_required(views.DocumentPdfView.as_view(key="publication")),
+         name="publication"),
     path("builds/<int:pk>/", views.BuildView.as_view(), name="build"),
     path("builds/<int:pk>/file.pdf", views.BuildFileView.as_view(), name="build_file"),
 ]

@@ -145,6 +145,9 @@ def url_kwargs(name, kwarg_names, seed):
         "controls:plan": [{"pk": r.pk} for r in seed.risks],
         "controls:progress": [{"pk": seed.measure.pk}],
         "controls:evidence": [{"stored_id": seed.evidence.stored_id}],
+        # No build is seeded: an unknown one must answer 404, never 500.
+        "documents:build": [{"pk": 1}],
+        "documents:build_file": [{"pk": 1}],
     }
     if name in special:
         return special[name]
@@ -154,6 +157,8 @@ def url_kwargs(name, kwarg_names, seed):
         "action": [Action.SUBMIT, Action.UNIT_APPROVE, Action.RETURN, Action.PUBLISH],
         "unit_id": [seed.bureau.a.pk, seed.bureau.b.pk],
         "post_id": [seed.post.pk],
+        "power_id": [p.pk for p in seed.powers],
+        "publication_id": [p.pk for p in seed.publications],
     }
     values = [by_name.get(k) for k in kwarg_names]
     if not all(values):

@@ -215,3 +215,4 @@ LOGGING = {
 # Documents (documents app): longer ones are built by a Celery task, kept for a while.
 DOCUMENT_INLINE_LIMIT = env.int("DOCUMENT_INLINE_LIMIT", default=60)  # items; more are built in the background
 DOCUMENT_KEEP_DAYS = env.int("DOCUMENT_KEEP_DAYS", default=7)
+LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}  # not every layout step of every PDF

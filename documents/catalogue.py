@@ -119,7 +119,8 @@ register(Document("flowchart", _("权力运行流程图"), "documents/flowchart.
 register(Document("powers", _("职权目录"), "documents/power_catalogue.html", power_catalogue_context, landscape=True,
                   count=lambda user, params: _power_filter(user, params).qs.count()))
 register(Document("submission", _("职权目录及权力运行流程图（报审备案）"), "documents/submission.html", submission_context,
-                  count=lambda user, params: _accepted_powers(user).count()))
+                  # each power fills a few pages with its flowchart and steps
+                  count=lambda user, params: 5 * _accepted_powers(user).count()))
 
 
 # --- the risk-point catalogue ------------------------------------------------------------------

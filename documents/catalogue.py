@@ -1,6 +1,8 @@
 """The project's own documents (see ``registry``): the paper forms of the programme."""
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from org.models import Post, Unit
@@ -161,7 +163,8 @@ def publication_context(user, params, publication_id):
     entries = list(publication.entries.select_related("unit").order_by("kind", "unit__order", "code"))
     return {"publication": publication, "powers": [e for e in entries if e.kind == EntryKind.POWER],
             "risks": [e for e in entries if e.kind == EntryKind.RISK], "draft": False, "item_count": len(entries),
-            "unit_ids": [publication.bureau_id], "bureau": publication.bureau, "filename": f"公示-{publication.title}"}
+            "unit_ids": [publication.bureau_id], "bureau": publication.bureau, "filename": f"公示-{publication.title}",
+            "cache_key": f"documents:publication:{publication.pk}:{publication.state}:{get_language()}:{timezone.localdate()}"}
 
 
 register(Document("publication", _("公示"), "documents/publication.html", publication_context, landscape=True))

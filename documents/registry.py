@@ -8,7 +8,8 @@ user's scope (a record out of scope is a 404) and returns the template's context
 - ``unit_ids``: the units whose items it holds (a kept file is served only to a user who sees
   every one of them);
 - ``draft``: whether anything on it is not yet accepted or published (the 草稿 watermark);
-- ``filename``: the download's name, without ``.pdf``.
+- ``filename``: the download's name, without ``.pdf``;
+- ``cache_key`` (optional): for frozen content, the PDF is laid out once per key and day.
 """
 
 from dataclasses import dataclass

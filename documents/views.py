@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,8 +28,13 @@ class DocumentPdfView(View):
             return render(request, "documents/build_start.html", {
                 "document": document, "latest": build_latest(user=request.user, key=document.key, params=params)})
         context = document.context(request.user, request.GET, **kwargs)
-        data = render_pdf(request, document.template, context, landscape=document.landscape,
-                          draft=context["draft"], bureau=context.get("bureau"))
+        key = context.get("cache_key")  # frozen content (a publication): laid out once, not per visitor
+        data = cache.get(key) if key else None
+        if data is None:
+            data = render_pdf(request, document.template, context, landscape=document.landscape,
+                              draft=context["draft"], bureau=context.get("bureau"))
+            if key:
+                cache.set(key, data, timeout=24 * 3600)
         return pdf_response(data, f"{context['filename']}.pdf")
 
     def post(self, request, **kwargs):

@@ -32,3 +32,14 @@ def test_the_office_prints_a_past_publication(people, bureau, client_for):
     publication = publish(people, title="往期公示", starts_on="2025-01-01", ends_on="2025-12-31")
     data = get_pdf(client_for(people.office), reverse("documents:publication", args=[publication.pk]))
     assert "往期的职权" in read_pdf(data).compact
+
+
+def test_the_public_pdf_is_laid_out_once_not_per_visitor(people, bureau, client, monkeypatch):
+    from documents import views
+
+    walk(PowerItemFactory(unit=bureau.a, name="公开的职权"), people)
+    publication = publish(people, title="公示")
+    url = reverse("documents:publication", args=[publication.pk])
+    first = get_pdf(client, url)
+    monkeypatch.setattr(views, "render_pdf", lambda *a, **k: (_ for _ in ()).throw(AssertionError("laid out again")))
+    assert get_pdf(client, url) == first

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from org.models import Post, Unit
 from org.scoping import visible_unit_ids
+from powers.choices import PowerCategory
 from powers.filters import PowerItemFilter
 from powers.models import PowerItem
 from powers.views import flow_context
@@ -98,6 +99,9 @@ def power_catalogue_context(user, params):
             "unit_ids": sorted({p.unit_id for p, _s in rows}), "filename": f"职权目录-{_scope_name(user, unit)}"}
 
 
+CATEGORY_ORDER = {value: i for i, value in enumerate(PowerCategory.values)}
+
+
 def _accepted_powers(user):
     return PowerItem.objects.for_user(user).filter(status__in=PRINTED_STATES).order_by("category", "unit__order", "code")
 
@@ -106,6 +110,7 @@ def submission_context(user, params):
     """The compiled catalogue for 报审备案: every accepted power of the bureau with its flowchart,
     a summary table per category, the date and the bureau."""
     rows, _draft = _printed_powers(_accepted_powers(user))
+    rows.sort(key=lambda row: CATEGORY_ORDER.get(row[1]["category"], len(CATEGORY_ORDER)))  # as the catalogue lists them
     entries, categories = [], {}
     for power, snapshot in rows:
         context = flow_context(power, user, snapshot)

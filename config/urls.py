@@ -32,4 +32,5 @@ urlpatterns = [
     path("public/", include("public.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
+    path("documents/", include("documents.urls")),
 ]

@@ -17,7 +17,7 @@ from review.views import editable_or_new
 from review.workflow import OFFICE
 from riskpoints.models import RiskPoint, Round
 from riskpoints.selectors import current_round
-from riskpoints.xlsx import table_workbook, xlsx_response
+from org.sheets import table_workbook, xlsx_response
 
 from .filters import MeasureFilter
 from .forms import ControlPlanForm, EvidenceForm, MeasureFormSet, RuleForm, bureau_people, measure_rows

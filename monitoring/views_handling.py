@@ -20,7 +20,7 @@ from review.services import WorkflowError
 from review.views import HistoryView
 from review.workflow import EDITOR, OFFICE
 from riskpoints.models import RiskPoint
-from riskpoints.xlsx import table_workbook, xlsx_response
+from org.sheets import table_workbook, xlsx_response
 
 from . import handling
 from .authority import ISSUERS, ISSUER_WORDS, issuable_methods

@@ -242,3 +242,24 @@ class FlowEdge(models.Model):
 
     def __str__(self):
         return f"{self.source} → {self.target}" + (f"（{self.label}）" if self.label else "")
+
+
+class CatalogueImport(models.Model):
+    """One uploaded power catalogue sheet and how its import went (all or nothing)."""
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.CASCADE,
+                                   related_name="+")
+    filename = models.CharField(_("文件名"), max_length=255)
+    created_count = models.PositiveIntegerField(_("新登记"), default=0)
+    skipped_count = models.PositiveIntegerField(_("已有编码未重复导入"), default=0)
+    error_count = models.PositiveIntegerField(_("错误数"), default=0)
+    errors = models.JSONField(_("错误（前若干条）"), default=list, blank=True)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("职权目录导入")
+        verbose_name_plural = _("职权目录导入")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.filename

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
@@ -10,6 +11,8 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from org.inputs import parse_int
+from org.sheets import xlsx_response
+from review.printing import printed
 from review.services import StaleEdit, WorkflowError
 from review.views import CompileView, HistoryView, TransitionView, editable_or_new, review_context
 from review.workflow import EDITOR
@@ -18,8 +21,9 @@ from .filters import PowerItemFilter
 from .flowchart import FlowchartError, render_flow_svg
 from .flows import flow_checks, flow_problems, statutory_total
 from .hooks import step_legend, step_styles
-from .forms import FlowEdgeForm, FlowStepForm, LegalBasisFormSet, PowerItemForm, legal_basis_rows
-from .models import FlowEdge, FlowStep, LegalBasis, PowerItem
+from .forms import CatalogueImportForm, FlowEdgeForm, FlowStepForm, LegalBasisFormSet, PowerItemForm, legal_basis_rows
+from .models import CatalogueImport, FlowEdge, FlowStep, LegalBasis, PowerItem
+from .xlsx import COLUMNS as XLSX_COLUMNS, STEP_COLUMNS, catalogue_import, catalogue_workbook, template_workbook
 from .services import (
     flow_edge_add, flow_edge_delete, flow_step_delete, flow_step_move, flow_step_save, power_create, power_update,
 )
@@ -109,28 +113,35 @@ class PowerCompileView(CompileView):
 
 # --- the process flow -------------------------------------------------------------------------
 
-def flow_context(power, user):
-    """The drawing, the statutory total and the rule breaches of a power's flow, with the
-    per-step markers that higher apps provide (risk points, for one)."""
-    data = power.flow
+def flow_context(power, user, snapshot=None):
+    """The drawing, the statutory total and the rule breaches of a power's flow (of
+    ``snapshot``, a frozen revision, else the current one), with the per-step markers that
+    higher apps provide (risk points, for one)."""
+    data = power.flow if snapshot is None else snapshot["flow"]
+    title = str(power) if snapshot is None else (
+        snapshot["name"] + (f"（{snapshot['sub_item']}）" if snapshot["sub_item"] else ""))
     styles = step_styles(power, user)
     context = {"flow": data, "flow_problems": flow_problems(data) if data["steps"] else [],
                "flow_legend": step_legend() if styles else [],
                "flow_total": statutory_total(data), "flow_svg": "", "flow_error": ""}
     try:
         # render_flow_svg escapes every text and attribute it writes.
-        context["flow_svg"] = mark_safe(render_flow_svg(data, styles=styles, title=str(power)))  # nosec B308 B703
+        context["flow_svg"] = mark_safe(render_flow_svg(data, styles=styles, title=title))  # nosec B308 B703
     except FlowchartError as exc:
         context["flow_error"] = str(exc)
     return context
 
 
 class FlowPrintView(View):
-    """A print-friendly page: the flowchart and the table of steps."""
+    """The flowchart and its table of steps as paper (the same template makes its PDF): the
+    accepted or published revision, or the draft with its mark."""
 
     def get(self, request, pk):
-        power = get_object_or_404(PowerItem.objects.for_user(request.user).select_related("unit"), pk=pk)
-        return render(request, "powers/flow_print.html", {"object": power, **flow_context(power, request.user)})
+        power = get_object_or_404(PowerItem.objects.for_user(request.user).select_related("unit", "published_record"), pk=pk)
+        power_print, draft = printed(power)
+        return render(request, "documents/flowchart.html", {
+            "object": power, "power": power_print, "draft": draft,
+            **flow_context(power, request.user, power_print)})
 
 
 def render_editor(request, power, step_form=None, edge_form=None, editing=None):
@@ -234,3 +245,46 @@ class FlowEdgeDeleteView(FlowOperationView):
         edge = get_object_or_404(power.edges, pk=parse_int(request.POST.get("edge")))
         flow_edge_delete(power=power, actor=request.user, lock_version=lock, edge=edge)
         messages.success(request, _("已删除连线。"))
+
+
+# --- Excel ---------------------------------------------------------------------------------------
+
+class ExportView(View):
+    """The catalogue exactly as filtered on the list page, as .xlsx (the import's columns)."""
+
+    def get(self, request):
+        qs = PowerItem.objects.for_user(request.user).select_related("unit").prefetch_related(
+            "legal_bases", "steps__out_edges")
+        f = PowerItemFilter(data=request.GET, queryset=qs, user=request.user)
+        return xlsx_response(catalogue_workbook(list(f.qs.order_by("code"))), f"power-catalogue-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+class ImportTemplateView(View):
+    def get(self, request):
+        return xlsx_response(template_workbook(), "power-catalogue-template.xlsx")
+
+
+class ImportView(View):
+    """Upload the bureau's catalogue sheet: checked whole, imported as drafts, or refused with
+    every error."""
+
+    def page(self, request, form, status=200, result=None):
+        if not EDITOR.units(request.user):
+            raise PermissionDenied(_("您没有登记职权的权限。"))
+        return render(request, "powers/import.html", {
+            "form": form, "columns": XLSX_COLUMNS, "step_columns": STEP_COLUMNS, "result": result,
+            "recent": CatalogueImport.objects.filter(created_by=request.user)[:5]}, status=status)
+
+    def get(self, request):
+        return self.page(request, CatalogueImportForm())
+
+    def post(self, request):
+        self.page(request, None)  # the permission check first
+        form = CatalogueImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.page(request, form, status=400)
+        file = form.cleaned_data["file"]
+        created, skipped, errors = catalogue_import(actor=request.user, file=file)
+        result = CatalogueImport.objects.create(created_by=request.user, filename=file.name[:255], created_count=created,
+                                                skipped_count=skipped, error_count=errors.count, errors=errors.listed)
+        return self.page(request, CatalogueImportForm(), status=400 if errors else 200, result=result)

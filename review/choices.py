@@ -12,6 +12,9 @@ class Status(models.TextChoices):
     RETURNED = "returned", _("已退回")
 
 
+# What paper prints without a 草稿 (draft) mark.
+PRINTED_STATES = (Status.ACCEPTED, Status.PUBLISHED)
+
 # Bootstrap colour of each status badge.
 STATUS_COLOURS = {
     Status.DRAFT: "secondary",

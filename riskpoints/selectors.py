@@ -1,10 +1,13 @@
 """Reads of risk points with the user's scope."""
 
 from django.db.models import Count, Min, Q
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from org.inputs import parse_int
 from org.scoping import user_bureau
+from review.choices import PRINTED_STATES
 
 from .choices import LEVEL_COLOURS, CarryDecision, RiskLevel
 from .models import RiskPoint, Round
@@ -23,6 +26,69 @@ def open_round(bureau):
 def current_round(user):
     """The open round of the user's bureau."""
     return open_round(user_bureau(user))
+
+
+def round_for_year(user, year):
+    """The round of ``year`` in the user's bureau (a closed year stays printable), or the open
+    round when no year is asked. A year the bureau never opened is a 404."""
+    if year in (None, ""):
+        return current_round(user)
+    number = parse_int(year, min_value=1, max_value=9999)
+    round_ = Round.objects.filter(bureau=user_bureau(user), year=number).first() if number else None
+    if round_ is None:
+        raise Http404(_("没有该年度。"))
+    return round_
+
+
+def bureau_rounds(user):
+    """The years of the user's bureau, newest first, for a year selector."""
+    bureau = user_bureau(user)
+    return list(Round.objects.filter(bureau=bureau).order_by("-year")) if bureau else []
+
+
+# The plan and its measures belong to the controls app above this one; pages here only read
+# them through the relation, by name.
+PLAN_PREFETCH = ("plan__measures__responsible", "plan__measures__supervisor", "plan__measures__evidence",
+                 "plan__direct_responsible", "plan__department_responsible", "plan__leader_responsible")
+
+
+def table_rows(user, round_, **filters):
+    """The risk points of the paper forms (一览表, 登记表) in ``round_``, in their order."""
+    return (
+        register_for(user).filter(round=round_, **filters)
+        .select_related("unit", "post", "power", "step").prefetch_related(*PLAN_PREFETCH)
+        .order_by("post__name", "power__code", "level", "code")
+    )
+
+
+def is_draft_print(items):
+    """Paper carries the 草稿 mark when any item on it is not yet accepted or published."""
+    return any(item.status not in PRINTED_STATES for item in items)
+
+
+def unit_table(user, unit, round_, rows=None):
+    """岗位权力行使廉政风险防控一览表 of ``unit``: its risk points grouped by post; ``rows``, when
+    given, are some of ``table_rows`` (the page's 关键岗位 / 重点领域 filter)."""
+    if rows is None:
+        rows = table_rows(user, round_, unit=unit) if round_ else []
+    rows = list(rows)
+    groups = {}
+    for risk in rows:
+        groups.setdefault(risk.post, []).append(risk)
+    return {"unit": unit, "round": round_, "groups": list(groups.items()), "draft": is_draft_print(rows),
+            "item_count": len(rows), "year_query": year_query(round_)}
+
+
+def post_register(user, post, round_):
+    """岗位廉政风险防控登记表 of ``post``."""
+    rows = list(table_rows(user, round_, post=post)) if round_ else []
+    return {"post": post, "round": round_, "risks": rows, "draft": is_draft_print(rows), "item_count": len(rows),
+            "holders": list(post.holders.filter(is_active=True)), "year_query": year_query(round_)}
+
+
+def year_query(round_):
+    """The query string that keeps a page's year in its links and PDF."""
+    return f"?year={round_.year}" if round_ else ""
 
 
 def register_for(user, *, with_retired=False):

@@ -24,14 +24,13 @@ from .choices import FACTORS, CarryDecision
 from .filters import PostFilter, RiskPointFilter
 from .forms import ImportForm, RiskPointForm, RubricForm
 from .models import AssessmentRubric, RegisterImport, RiskPoint
-from .selectors import current_round, level_counts, register_for
+from .selectors import (
+    PLAN_PREFETCH, bureau_rounds, current_round, level_counts, post_register, register_for, round_for_year, table_rows,
+    unit_table,
+)
 from .services import risk_carry_decide, risk_create, risk_update, rubric_for, rubric_save
 from .xlsx import COLUMNS, posts_workbook, register_import_start, register_workbook, template_workbook, xlsx_response
 
-# The plan and its measures belong to the controls app above this one; pages here only read
-# them through the relation, by name.
-PLAN_PREFETCH = ("plan__measures__responsible", "plan__measures__supervisor", "plan__measures__evidence",
-                 "plan__direct_responsible", "plan__department_responsible", "plan__leader_responsible")
 
 
 def _asks_retired(request):
@@ -274,31 +273,23 @@ class RiskDeleteView(DeleteView):
 
 
 # --- the paper forms as print-friendly pages ---------------------------------------------------
-
-def _table_rows(user, **filters):
-    round_ = current_round(user)
-    return (
-        register_for(user).filter(round=round_, **filters)
-        .select_related("unit", "post", "power", "step").prefetch_related(*PLAN_PREFETCH)
-        .order_by("post__name", "power__code", "level", "code")
-    ), round_
-
+# The same templates make the PDFs (the documents app), so screen and paper show one form.
 
 class UnitTableView(View):
     """岗位权力行使廉政风险防控一览表 of one unit: post → powers → risks → measures."""
 
     def get(self, request, unit_id):
         unit = get_object_or_404(Unit.objects.filter(pk__in=visible_unit_ids(request.user)), pk=unit_id)
-        rows, round_ = _table_rows(request.user, unit=unit)
-        # The register's own filters, of which the table offers 关键岗位 and 重点领域 (the year is fixed).
-        rows = RiskPointFilter(data={k: request.GET[k] for k in ("key_post", "key_area") if k in request.GET},
-                               queryset=rows, user=request.user, current_round=None)
-        groups = {}
-        for risk in rows.qs:
-            groups.setdefault(risk.post, []).append(risk)
-        return render(request, "riskpoints/unit_table.html", {
-            "unit": unit, "round": round_, "groups": list(groups.items()), "filter": rows, "counts": level_counts(rows.qs),
-            "units": Unit.objects.filter(pk__in=visible_unit_ids(request.user)),
+        # The register's own filters, of which the table offers 关键岗位 and 重点领域 (the year is chosen apart).
+        round_ = round_for_year(request.user, request.GET.get("year"))
+        table_filter = RiskPointFilter(
+            data={k: request.GET[k] for k in ("key_post", "key_area") if k in request.GET}, user=request.user,
+            queryset=table_rows(request.user, round_, unit=unit) if round_ else RiskPoint.objects.none(), current_round=None)
+        return render(request, "documents/unit_table.html", {
+            **unit_table(request.user, unit, round_, rows=table_filter.qs), "filter": table_filter,
+            "counts": level_counts(table_filter.qs),
+            "units": Unit.objects.filter(pk__in=visible_unit_ids(request.user)), "years": bureau_rounds(request.user),
+            "posts": unit.posts.order_by("name"),
         })
 
 
@@ -321,10 +312,9 @@ class PostRegisterView(View):
 
     def get(self, request, post_id):
         post = get_object_or_404(Post.objects.filter(unit__in=visible_unit_ids(request.user)).select_related("unit"), pk=post_id)
-        rows, round_ = _table_rows(request.user, post=post)
-        return render(request, "riskpoints/post_register.html", {
-            "post": post, "round": round_, "risks": rows, "holders": post.holders.filter(is_active=True),
-            "may_mark_key": may_mark_key_posts(request.user),
+        return render(request, "documents/post_register.html", {
+            **post_register(request.user, post, round_for_year(request.user, request.GET.get("year"))),
+            "years": bureau_rounds(request.user), "may_mark_key": may_mark_key_posts(request.user),
         })
 
 

@@ -10,30 +10,21 @@ on a file kept in the default storage; the upload page sends the user to a statu
 
 import logging
 import tempfile
-import unicodedata
-import zipfile
-from collections import Counter
-from io import BytesIO
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.http import HttpResponse
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils import translation
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import coordinate_to_tuple
-from openpyxl.worksheet._reader import WorkSheetParser
 
 from org.models import Post, Unit
+from org.sheets import (  # noqa: F401  (append_data_row and the reading helpers are this module's API too)
+    ERROR_LIST_LIMIT, MAX_UNPACKED_BYTES, MAX_UPLOAD_BYTES, SheetErrors, SheetUnreadable, Unreadable, _code, _text, _word,
+    append_data_row, check_upload, read_rows, table_workbook, xlsx_response,
+)
 from org.scoping import editable_unit_ids, visible_unit_ids
 from powers.models import PowerItem
 from review.services import WorkflowError
@@ -45,10 +36,7 @@ from .services import registration_round, risk_check, risk_create_many, rubric_f
 
 logger = logging.getLogger(__name__)
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-MAX_UNPACKED_BYTES = 400 * 1024 * 1024  # a zip bomb stops here, before any XML is parsed
 MAX_ROWS = 50_000
-ERROR_LIST_LIMIT = 200
 PROGRESS_EVERY = 500
 
 # (header, field, required, help) — the template's second sheet documents these.
@@ -76,19 +64,6 @@ EXPORT_EXTRA = ["登记编号", "年度", "建议等级", "状态", "防控措�
 
 
 # --- Normalising what people type -------------------------------------------------------
-
-_DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−－﹣"), "-")
-
-
-def _word(text):
-    """An enumerated value as compared: NFKC (full-width letters and digits to ASCII), no spaces."""
-    return "".join(unicodedata.normalize("NFKC", text).split())
-
-
-def _code(text):
-    """A code as compared: ``ＧＨＤＤ－００１`` and ``ghdd—001`` are both ``GHDD-001``."""
-    return _word(text).translate(_DASHES).upper()
-
 
 def _source(label):
     """A label as the sheets write it: the Chinese source text, whatever language is active."""
@@ -127,169 +102,7 @@ def _grade_hint(field):
     return "、".join(parts)
 
 
-# --- Writing ------------------------------------------------------------------------------
-
-# A text cell starting with one of these is taken as a formula by openpyxl and by Excel.
-FORMULA_PREFIXES = ("=", "+", "-", "@")
-EXCEL_MAX_TEXT = 32767
-
-
-def _data_value(value):
-    if isinstance(value, Promise):
-        value = str(value)
-    if isinstance(value, str):
-        # Control characters make openpyxl refuse the whole file; Excel cuts longer text.
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)[:EXCEL_MAX_TEXT]
-    return value
-
-
-def append_data_row(ws, values):
-    """Append ``values`` to ``ws`` as data: every text is written as a string cell.
-
-    Users' text may start with ``=``, ``+``, ``-`` or ``@`` (``=HYPERLINK(...)``); openpyxl would
-    store it as a live formula that Excel evaluates on opening. The cell is forced back to the
-    string type and marked with Excel's quote prefix, so it stays text even after an edit in
-    Excel. Every sheet the project writes goes through this function.
-    """
-    ws.append([_data_value(v) for v in values])
-    for cell in ws[ws.max_row]:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
-            if cell.value.startswith(FORMULA_PREFIXES):
-                cell.quotePrefix = True
-
-
-def table_workbook(headers, rows, widths=None):
-    wb = Workbook()
-    ws = wb.active
-    append_data_row(ws, headers)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="F2DCDB")
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-    for row in rows:
-        append_data_row(ws, row)
-    for i, header in enumerate(headers, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = (widths or {}).get(header, max(10, len(header) * 2 + 2))
-    ws.freeze_panes = "A2"
-    return wb
-
-
-
-
-def xlsx_response(wb, filename):
-    out = BytesIO()
-    wb.save(out)
-    response = HttpResponse(out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
-
-
 # --- Reading ------------------------------------------------------------------------------
-
-class SheetUnreadable(Exception):
-    """The upload is not a workbook we can read; the message says so to the user."""
-
-
-class Unreadable:
-    """A cell whose stored content does not fit its declared type (text in a number cell)."""
-
-    def __init__(self, raw):
-        self.raw = raw
-
-
-class _TolerantParser(WorkSheetParser):
-    """openpyxl's sheet parser, except that one malformed cell becomes ``Unreadable`` instead of
-    an exception that ends the whole read (``float("高")`` for a text in a number cell)."""
-
-    def parse_cell(self, element):
-        try:
-            return super().parse_cell(element)
-        except (ValueError, TypeError, OverflowError, IndexError, KeyError):
-            coordinate = element.get("r")
-            row, column = coordinate_to_tuple(coordinate) if coordinate else (self.row_counter, self.col_counter)
-            raw = element.findtext("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}v")
-            return {"row": row, "column": column, "value": Unreadable(raw), "data_type": "e", "style_id": 0}
-
-
-def check_upload(file):
-    """Cheap checks before anything is parsed: a readable .xlsx package of sensible size.
-    Raises ``SheetUnreadable``."""
-    if file.size is not None and file.size > MAX_UPLOAD_BYTES:
-        raise SheetUnreadable(_("文件过大（%(size)s），请不要超过 %(max)s；可以分成几个文件导入。") % {
-            "size": filesizeformat(file.size), "max": filesizeformat(MAX_UPLOAD_BYTES)})
-    try:
-        file.seek(0)
-        with zipfile.ZipFile(file) as archive:
-            names = set(archive.namelist())
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-        names, unpacked = set(), 0
-    finally:
-        file.seek(0)
-    if "xl/workbook.xml" not in names:
-        raise SheetUnreadable(_("无法读取该文件，请上传 .xlsx 格式的 Excel 文件（旧的 .xls 文件请先在 Excel 中另存为 .xlsx）。"))
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise SheetUnreadable(_("文件内容过大，请分成几个文件导入。"))
-
-
-def read_rows(file):
-    """Every row of the workbook's first sheet as ``(row number, {column number: value})``.
-
-    The sheet's own ``dimension`` record is not trusted (openpyxl's read-only mode stops at it,
-    and a stale one silently dropped rows): the sheet's XML is read to its end. Raises
-    ``SheetUnreadable``.
-    """
-    check_upload(file)
-    try:
-        wb = load_workbook(file, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises anything from KeyError to XML errors on a bad file
-        raise SheetUnreadable(_("无法读取该文件，文件可能已损坏，请用 Excel 打开后重新保存为 .xlsx。")) from exc
-    try:
-        if not wb.worksheets:
-            raise SheetUnreadable(_("文件中没有工作表。"))
-        ws = wb.worksheets[0]
-        with ws._get_source() as source:
-            parser = _TolerantParser(source, ws._shared_strings, data_only=True, epoch=wb.epoch,
-                                     date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
-            for number, cells in parser.parse():
-                yield number, {cell["column"]: cell["value"] for cell in cells}
-    except SheetUnreadable:
-        raise
-    except Exception as exc:
-        raise SheetUnreadable(_("无法读取该文件，文件可能已损坏，请用 Excel 打开后重新保存为 .xlsx。")) from exc
-    finally:
-        wb.close()
-
-
-def _text(value):
-    if value is None or isinstance(value, Unreadable):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-class SheetErrors:
-    """Every error of a sheet counted by column and kind; the first ``ERROR_LIST_LIMIT`` kept
-    with their row and column for the page."""
-
-    def __init__(self):
-        self.listed, self.count, self.rows, self.kinds = [], 0, set(), Counter()
-
-    def add(self, row, column, message, kind=None):
-        self.count += 1
-        self.rows.add(row)
-        if len(self.listed) < ERROR_LIST_LIMIT:
-            self.listed.append((row, column, str(message)))
-        self.kinds[(column, str(kind or message))] += 1
-
-    def summary(self):
-        return [[column, kind, n] for (column, kind), n in self.kinds.most_common()]
-
-    def __bool__(self):
-        return self.count > 0
-
 
 def check_sheet(file, *, actor, progress=None):
     """Read and check every row of an uploaded sheet; write nothing.
@@ -534,7 +347,7 @@ def register_workbook(risks):
 
 def posts_workbook(posts):
     """The office's 关键岗位 page as filtered: the posts (with their unit loaded) and their mark."""
-    return _workbook(["单位编码", "单位", "岗位", "岗位层次", "关键岗位"], [
+    return table_workbook(["单位编码", "单位", "岗位", "岗位层次", "关键岗位"], [
         [p.unit.code, p.unit.name, p.name, p.get_tier_display(), "是" if p.is_key else "否"] for p in posts
     ], {"单位": 24, "岗位": 24})
 

@@ -158,6 +158,9 @@ def url_kwargs(name, kwarg_names, seed):
         "api:internal_power": [{"code": p.code} for p in seed.powers],
         "api:internal_risk": [{"code": r.code} for r in seed.risks],
         "api:download": [{"pk": seed.publications[0].pk, "name": n} for n in ("manifest.json", "powers.csv")],
+        # No build is seeded: an unknown one must answer 404, never 500.
+        "documents:build": [{"pk": 1}],
+        "documents:build_file": [{"pk": 1}],
     }
     if name in special:
         return special[name]
@@ -168,6 +171,8 @@ def url_kwargs(name, kwarg_names, seed):
         "action": [Action.SUBMIT, Action.UNIT_APPROVE, Action.RETURN, Action.PUBLISH],
         "unit_id": [seed.bureau.a.pk, seed.bureau.b.pk],
         "post_id": [seed.post.pk],
+        "power_id": [p.pk for p in seed.powers],
+        "publication_id": [p.pk for p in seed.publications],
     }
     values = [by_name.get(k) for k in kwarg_names]
     if not all(values):

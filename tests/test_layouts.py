@@ -20,9 +20,7 @@ NOT_LIST_DETAIL_OR_FORM = {
     "registration/login.html": "the sign-in page, centred on its own background before any navigation",
     "registration/locked_out.html": "a message after too many failed sign-ins",
     "registration/password_change_done.html": "a message after a password change",
-    "powers/flow_print.html": "a print document (the flowchart sheet)",
-    "riskpoints/post_register.html": "a print document (岗位廉政风险防控登记表)",
-    "riskpoints/unit_table.html": "a print document (岗位权力行使廉政风险防控一览表)",
+    "documents/frame_screen.html": "the frame of every print document on screen (一览表, 登记表, flowchart sheets…)",
 }
 REWORKED_SEPARATELY = set()
 

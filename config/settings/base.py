@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "api",
+    "documents",
 ]
 
 MIDDLEWARE = [
@@ -264,3 +265,7 @@ LDAP_AUTH_RECEIVE_TIMEOUT = 10
 LDAP_DEPARTMENT_ATTRIBUTE = env("LDAP_DEPARTMENT_ATTRIBUTE", default="departmentNumber")
 LDAP_DEPARTMENT_UNITS = env.dict("LDAP_DEPARTMENT_UNITS", default={})
 LDAP_ACTIVE_FILTER = env("LDAP_ACTIVE_FILTER", default="")
+# Documents (documents app): longer ones are built by a Celery task, kept for a while.
+DOCUMENT_INLINE_LIMIT = env.int("DOCUMENT_INLINE_LIMIT", default=60)  # items; more are built in the background
+DOCUMENT_KEEP_DAYS = env.int("DOCUMENT_KEEP_DAYS", default=7)
+LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}  # not every layout step of every PDF

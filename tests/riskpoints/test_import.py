@@ -196,7 +196,7 @@ def test_a_package_that_is_not_a_workbook_inside_is_refused_by_the_task(people, 
 
 
 def test_too_large_upload_is_refused(people, client_for, upload, monkeypatch):
-    monkeypatch.setattr(xlsx, "MAX_UPLOAD_BYTES", 1000)
+    monkeypatch.setattr("org.sheets.MAX_UPLOAD_BYTES", 1000)  # the shared upload check
     response = upload(client_for(people.staff_a), sheet(*[row(风险点=f"第{i}个") for i in range(30)]))
     assert response.status_code == 400 and "文件过大" in response.content.decode()
 

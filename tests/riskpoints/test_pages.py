@@ -102,4 +102,4 @@ def test_flow_step_markers_link_to_the_register(people, bureau, power_a, client_
 
 
 REGISTER_QUERIES = 17
-TABLE_QUERIES = 14  # the rows, and their counts by level, key post and key area
+TABLE_QUERIES = 16  # the rows, their counts by level, key post and key area, the year selector and the posts' registers

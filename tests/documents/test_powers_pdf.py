@@ -1,0 +1,68 @@
+"""Powers on paper: each flowchart, the catalogue as filtered, the compiled submission."""
+
+from django.urls import reverse
+
+from powers.services import power_update
+from review.choices import Status
+from tests.documents.pdfcheck import assert_cjk_pdf, read_pdf
+from tests.documents.test_forms_pdf import get_pdf
+from tests.factories import PowerItemFactory
+from tests.workflow import walk
+
+
+def edit_name(power, people, name):
+    power.refresh_from_db()
+    power_update(power=power, actor=people.staff_a, lock_version=power.lock_version,
+                 data={**{f: getattr(power, f) for f in ("code", "category", "sub_item", "unit", "has_discretion")},
+                       "name": name, "content": power.content, "posts": []},
+                 legal_bases=[{"law_name": b.law_name, "article": b.article, "text": b.text} for b in power.legal_bases.all()])
+
+
+def test_flowchart_pdf_draws_the_flow_as_vector_with_chinese_text(people, power_a, client_for):
+    data = get_pdf(client_for(people.staff_a), reverse("documents:flowchart", args=[power_a.pk]))
+    pdf = assert_cjk_pdf(data, "对未取得建设工程规划许可证进行建设的处罚", "受理", "决定", "环节说明", "行政处罚法")
+    assert "草稿" in pdf.compact  # a draft power
+
+
+def test_a_published_power_prints_its_published_revision_after_a_later_edit(people, power_a, client_for):
+    walk(power_a, people)
+    edit_name(power_a, people, "发布后修改的名称")
+    power_a.refresh_from_db()
+    assert power_a.status == Status.DRAFT and power_a.name == "发布后修改的名称"
+    client = client_for(people.staff_a)
+    pdf = read_pdf(get_pdf(client, reverse("documents:flowchart", args=[power_a.pk])))
+    assert "对未取得建设工程规划许可证进行建设的处罚" in pdf.compact
+    assert "发布后修改的名称" not in pdf.compact and "草稿" not in pdf.compact
+    page = client.get(reverse("powers:flow_print", args=[power_a.pk])).content.decode()
+    assert "对未取得建设工程规划许可证进行建设的处罚" in page and "发布后修改的名称" not in page
+    catalogue = read_pdf(get_pdf(client, reverse("documents:powers"))).compact
+    assert "对未取得建设工程规划许可证进行建设的处罚" in catalogue and "发布后修改的名称" not in catalogue
+
+
+def test_power_catalogue_pdf_is_landscape_and_follows_the_list_filter(people, bureau, power_a, power_b, client_for):
+    PowerItemFactory(unit=bureau.a, name="对占道经营的处罚", category="penalty")
+    PowerItemFactory(unit=bureau.a, name="户外广告设置许可", category="licensing")
+    client = client_for(people.office)
+    pdf = assert_cjk_pdf(get_pdf(client, reverse("documents:powers")), "测试市城管执法局职权目录",
+                         "对擅自占用城市道路的处罚", "户外广告设置许可", landscape=True)
+    assert pdf.pages == 1
+    only = read_pdf(get_pdf(client, reverse("documents:powers"), unit=str(bureau.a.pk), category="licensing")).compact
+    assert "规划执法大队职权目录" in only and "户外广告设置许可" in only and "对占道经营的处罚" not in only
+    # Another unit's staff never sees A's powers on paper either.
+    theirs = read_pdf(get_pdf(client_for(people.staff_b), reverse("documents:powers"))).compact
+    assert "对擅自占用城市道路的处罚" in theirs and "户外广告设置许可" not in theirs
+
+
+def test_submission_holds_every_accepted_power_with_its_flowchart(people, bureau, power_a, client_for):
+    walk(power_a, people, Status.ACCEPTED)
+    PowerItemFactory(unit=bureau.a, name="仍是草稿的职权")
+    data = get_pdf(client_for(people.office), reverse("documents:submission"))
+    pdf = assert_cjk_pdf(data, "职权目录及权力运行流程图", "报市法制办、编办、公开办审核备案", "目录", "职权目录汇总表",
+                         "行政处罚（1项）", "对未取得建设工程规划许可证进行建设的处罚", "环节说明")
+    assert "仍是草稿的职权" not in pdf.compact
+    assert pdf.pages >= 4
+
+
+def test_other_units_flowchart_is_404(people, power_a, client_for):
+    for persona in (people.staff_b, people.leader_b, people.nobody):
+        assert client_for(persona).get(reverse("documents:flowchart", args=[power_a.pk])).status_code == 404

@@ -20,6 +20,7 @@ urlpatterns = [
     path("warnings/<int:pk>/", handling.WarningDetailView.as_view(), name="warning_detail"),
     path("warnings/<int:pk>/history/", handling.WarningHistoryView.as_view(), name="warning_history"),
     path("warnings/<int:pk>/notice/", handling.WarningNoticeView.as_view(), name="warning_notice"),
+    path("warnings/<int:pk>/notice.pdf", handling.WarningNoticeView.as_view(pdf=True), name="warning_notice_pdf"),
     path("warnings/<int:pk>/acknowledge/", handling.WarningAcknowledgeView.as_view(), name="warning_acknowledge"),
     path("warnings/<int:pk>/record/", handling.WarningRecordView.as_view(), name="warning_record"),
     path("warnings/<int:pk>/report/", handling.WarningReportView.as_view(), name="warning_report"),

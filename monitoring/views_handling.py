@@ -22,6 +22,8 @@ from review.workflow import EDITOR, OFFICE
 from riskpoints.models import RiskPoint
 from org.sheets import table_workbook, xlsx_response
 
+from documents.pdf import pdf_response, render_pdf
+
 from . import handling
 from .authority import ISSUERS, ISSUER_WORDS, issuable_methods
 from .choices import METHOD_TARGET, RECORDED_METHODS, AdjustMode, AdjustState, InfoState, Outcome
@@ -467,11 +469,17 @@ class WarningCloseView(View):
 
 
 class WarningNoticeView(View):
-    """The notice (廉政风险预警通知书 / 整改通知书) as a print-ready A4 page."""
+    """The notice (廉政风险预警通知书 / 整改通知书) as a print-ready A4 page, or (``pdf``) its PDF."""
+
+    pdf = False
 
     def get(self, request, pk):
         warning = get_object_or_404(_warnings(request.user), pk=pk)
-        return render(request, "monitoring/warning_notice.html", {"object": warning, "bureau": warning.bureau})
+        context = {"object": warning, "bureau": warning.bureau}
+        if not self.pdf:
+            return render(request, "monitoring/warning_notice.html", context)
+        data = render_pdf(request, "monitoring/warning_notice_pdf.html", context, bureau=warning.bureau)
+        return pdf_response(data, f"{warning.number}.pdf")
 
 
 # --- level adjustments -----------------------------------------------------------------------------

@@ -30,4 +30,5 @@ urlpatterns = [
     path("publications/", include("public.admin_urls")),
     path("public/", include("public.urls")),
     path("admin/", admin.site.urls),
+    path("supervision/", include("supervision.urls")),
 ]

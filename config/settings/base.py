@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "monitoring",
     "public",
     "demo",
+    "supervision",
 ]
 
 MIDDLEWARE = [
@@ -209,4 +210,13 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"},
                 # Eager tasks (the embedded default) would log every call; a worker logs its own.
                 "celery.app.trace": {"level": "WARNING" if not REDIS_URL else "INFO"}},
+}
+
+# The daily electronic check of key-power filings; beat copies it into its database schedule,
+# where the office can change the time.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "supervision-check-filings": {"task": "supervision.tasks.check_filings_daily", "schedule": crontab(hour=1, minute=30)},
 }

@@ -15,6 +15,7 @@ from org.inputs import parse_int
 from org.scoping import editable_unit_ids, user_bureau
 from powers.models import PowerItem
 from review.services import StaleEdit, WorkflowError
+from review.forms import LockedForm
 from review.views import editable_or_new
 from review.workflow import EDITOR, OFFICE, may_edit
 from riskpoints.xlsx import xlsx_response
@@ -70,13 +71,11 @@ class BenchmarkEditView(View):
 
     def get(self, request, pk):
         power = editable_or_new(request, PowerItem, pk)
-        return self.render_form(request, power, BenchmarkImportForm(lock_item=power),
-                                BenchmarkFormSet(instance=power, prefix="rows"))
+        return self.render_form(request, power, LockedForm(lock_item=power), BenchmarkFormSet(instance=power, prefix="rows"))
 
     def post(self, request, pk):
         power = editable_or_new(request, PowerItem, pk)
-        form = BenchmarkImportForm(request.POST, lock_item=power)
-        form.fields["file"].required = False
+        form = LockedForm(request.POST, lock_item=power)
         formset = BenchmarkFormSet(request.POST, instance=power, prefix="rows")
         if not (form.is_valid() and formset.is_valid()):
             messages.error(request, _("保存失败，请按提示修改后再提交。"))
@@ -108,7 +107,7 @@ class BenchmarkImportView(View):
                 messages.success(request, _("已从 Excel 导入裁量基准：%(power)s") % {"power": power})
                 return redirect(power)
         response = BenchmarkEditView().render_form(
-            request, power, BenchmarkImportForm(lock_item=power), BenchmarkFormSet(instance=power, prefix="rows"), upload)
+            request, power, LockedForm(lock_item=power), BenchmarkFormSet(instance=power, prefix="rows"), upload)
         response.status_code = 400
         return response
 

@@ -165,6 +165,8 @@ def matter_breaches(*, rule, kind, amount, meeting_date, consulted, legal_review
     found = []
     needs_meeting = not (kind == MatterKind.FUNDS and rule.get("meeting_from") is not None and amount is not None
                          and amount < rule["meeting_from"])
+    if not needs_meeting and meeting_date is None:
+        return []  # below the amount the rules cover: not a 三重一大 matter
     if meeting_date is None:
         if needs_meeting:
             found.append((BreachKind.NO_MEETING, _("该事项属于“三重一大”，未经会议集体讨论就作出了决定。")

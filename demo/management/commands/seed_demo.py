@@ -12,6 +12,7 @@ from django.utils import timezone
 from demo.data import org as org_data
 from demo.data import powers as power_data
 from demo.data import risks as risk_data
+from demo.supervision import seed_benchmark, seed_supervision
 from controls.services import plan_save, round_open
 from org.models import Post, Unit, User
 from powers.models import PowerItem
@@ -63,6 +64,7 @@ class Command(BaseCommand):
             risks = self.seed_risks(units, users)
             self.seed_proposal(units, users)
             self.seed_publications(units, users)
+            seed_supervision(units, users)
         self.stdout.write(self.style.SUCCESS(
             f"演示数据就绪：{Unit.objects.count()} 个单位，{Post.objects.count()} 个岗位，"
             f"{User.objects.count()} 个账号，{PowerItem.objects.count()} 项职权（本次新建 {created} 项），"
@@ -144,6 +146,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 power = power_create(actor=staff, data=data, legal_bases=bases)
                 self.draw_flow(power, row["flow"], staff)
+                seed_benchmark(power, staff)
                 target = STATE_CYCLE[index % len(STATE_CYCLE)]
                 self.walk(power, Status.PUBLISHED if target == "revised" else target, self.actors(unit, users), index)
                 if target == "revised":

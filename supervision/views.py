@@ -31,8 +31,8 @@ from .selectors import (
     filing_stats, filings_for, fileable_powers, key_power_q, key_powers_for, matters_for, penalty_spread,
 )
 from .services import (
-    benchmark_save, filing_create, key_rule_add, key_rule_delete, matter_create, needs_benchmark, procedure_rule,
-    procedure_rule_save,
+    benchmark_save, benchmark_snapshot, filing_create, key_rule_add, key_rule_delete, matter_create, needs_benchmark,
+    procedure_rule, procedure_rule_save,
 )
 from .xlsx import (
     benchmark_import, benchmark_workbook, filing_template, filing_workbook, filings_import, key_power_workbook,
@@ -52,7 +52,7 @@ def _message(exc):
 
 def benchmark_section(power, user):
     """The benchmark card on the power's page (``powers.hooks.add_detail_section``)."""
-    rows = list(power.benchmark_rows.all())
+    rows = benchmark_snapshot(power)
     if not rows and not needs_benchmark(power):
         return None
     return {"template": "supervision/_benchmark_section.html", "rows": rows, "needs": needs_benchmark(power),

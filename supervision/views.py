@@ -131,7 +131,8 @@ class KeyPowerListView(View):
         if request.GET.get("format") == "xlsx":
             return xlsx_response(key_power_workbook(powers), f"key-powers-{timezone.localdate():%Y%m%d}.xlsx")
         bureau = user_bureau(request.user)
-        rules = KeyPowerRule.objects.for_user(request.user).select_related("power") if bureau else []
+        # Every unit of the bureau may read which powers are key; only the office changes it.
+        rules = KeyPowerRule.objects.filter(bureau=bureau).select_related("power") if bureau else []
         is_office = bool(OFFICE.units(request.user))
         return render(request, "supervision/key_powers.html", {
             "page_obj": Paginator(powers, settings.PAGINATE_BY).get_page(request.GET.get("page")),

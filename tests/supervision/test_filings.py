@@ -171,3 +171,12 @@ def test_the_daily_task_runs_on_a_real_worker(real_worker, people, key_power):
     outcome = check_filings_daily.delay((LIMIT + datetime.timedelta(days=1)).isoformat()).get(timeout=60)
     assert outcome == {"checked": 1, "raised": 1}
     assert Filing.objects.get().light == "red"
+
+
+def test_the_benchmark_command_runs_and_leaves_nothing(db):
+    from io import StringIO
+
+    out = StringIO()
+    call_command("benchmark_filings", filings=300, stdout=out)
+    assert "检查 300 件" in out.getvalue() and "再次检查：检查 300 件，新发现 0 个问题" in out.getvalue()
+    assert not Filing.objects.exists() and not RiskInformation.objects.exists()

@@ -33,4 +33,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("documents/", include("documents.urls")),
+    path("supervision/", include("supervision.urls")),
 ]

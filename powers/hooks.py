@@ -25,3 +25,17 @@ def step_styles(power, user):
         for step_id, style in styler(power, user).items():
             styles.setdefault(step_id, {}).update(style)
     return styles
+
+
+# Sections a higher app adds to a power's page: ``section(power, user)`` returns a dict with the
+# ``template`` to include (and whatever else it reads), or None.
+_sections = []
+
+
+def add_detail_section(section):
+    if section not in _sections:
+        _sections.append(section)
+
+
+def detail_sections(power, user):
+    return [shown for shown in (section(power, user) for section in _sections) if shown]

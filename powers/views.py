@@ -20,7 +20,7 @@ from review.workflow import EDITOR
 from .filters import PowerItemFilter
 from .flowchart import FlowchartError, render_flow_svg
 from .flows import flow_checks, flow_problems, statutory_total
-from .hooks import step_legend, step_styles
+from .hooks import detail_sections, step_legend, step_styles
 from .forms import CatalogueImportForm, FlowEdgeForm, FlowStepForm, LegalBasisFormSet, PowerItemForm, legal_basis_rows
 from .models import CatalogueImport, FlowEdge, FlowStep, LegalBasis, PowerItem
 from .xlsx import COLUMNS as XLSX_COLUMNS, STEP_COLUMNS, catalogue_import, catalogue_workbook, template_workbook
@@ -55,7 +55,8 @@ class PowerDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), **review_context(self.request.user, self.object),
-                **flow_context(self.object, self.request.user)}
+                **flow_context(self.object, self.request.user),
+                "power_sections": detail_sections(self.object, self.request.user)}
 
 
 class PowerEditView(View):

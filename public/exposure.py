@@ -22,6 +22,9 @@ LEGAL_BASIS_FIELDS = ("law", "article", "text")
 FLOW_STEP_FIELDS = ("id", "name", "handler", "conditions", "procedure", "immediate", "days", "time_limit",
                     "promised_days", "promised_time_limit", "party_rights", "supervision")
 FLOW_EDGE_FIELDS = ("source", "target", "label")
+# A discretion benchmark (裁量基准) is published with its power, every column of it.
+BENCHMARK_FIELDS = ("circumstance", "degree", "degree_label", "conditions", "penalty", "fine_basis", "fine_basis_label",
+                    "fine_min", "fine_max", "legal_basis")
 
 RISK_FIELDS = ("code", "year", "title", "description", "kind", "level", "level_label", "finding_level")
 # Measures: what is done and by when; not who answers for it or who supervises.
@@ -43,6 +46,7 @@ def public_power(snapshot):
             "steps": [_pick(s, FLOW_STEP_FIELDS) for s in flow["steps"]],
             "edges": [_pick(e, FLOW_EDGE_FIELDS) for e in flow["edges"]],
         },
+        "benchmark": [_pick(r, BENCHMARK_FIELDS) for r in snapshot.get("benchmark") or []],
     }
 
 

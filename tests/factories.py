@@ -77,6 +77,19 @@ class PowerItemFactory(factory.django.DjangoModelFactory):
         last = FlowStep.objects.create(power=self, name="决定", handler_text="负责人", time_limit_days=5, order=2)
         FlowEdge.objects.create(power=self, source=first, target=last)
 
+    @factory.post_generation
+    def benchmark(self, create, extracted, **kwargs):
+        """One discretion benchmark row when the power needs one to be accepted (a penalty with
+        discretion); ``benchmark=False`` for none."""
+        from supervision.models import BenchmarkRow
+        from supervision.services import needs_benchmark
+
+        if extracted is False or not needs_benchmark(self):
+            return
+        BenchmarkRow.objects.create(power=self, circumstance="未取得建设工程规划许可证进行建设", degree="general",
+                                    conditions="尚可采取改正措施消除对规划实施的影响", penalty="限期改正，处建设工程造价百分之五以上百分之十以下的罚款",
+                                    fine_basis="percent", fine_min=5, fine_max=10, legal_basis="《城乡规划法》第六十四条")
+
 
 class RoundFactory(factory.django.DjangoModelFactory):
     """A year opened in a bureau (this year by default), as the office opens it."""

@@ -42,6 +42,7 @@ from review.choices import Action, Status
 from riskpoints.models import RiskPoint, Round
 from tests.factories import PostFactory, PowerItemFactory, RiskPointFactory
 from tests.public.test_public import publish, walk
+from tests.supervision.fuzz import supervision_seed, supervision_urls
 
 ROLES = ["staff_a", "head_a", "leader_a", "office", "director", "nobody", None]  # None: an anonymous visitor
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2"))
@@ -161,6 +162,7 @@ def url_kwargs(name, kwarg_names, seed):
         # No build is seeded: an unknown one must answer 404, never 500.
         "documents:build": [{"pk": 1}],
         "documents:build_file": [{"pk": 1}],
+        **supervision_urls(seed.supervision, seed.powers[3:5]),
     }
     if name in special:
         return special[name]
@@ -238,6 +240,7 @@ def seed(bureau, people, settings, tmp_path):
         risks=[risk, carried, published_risk, other_risk],
         publications=[live, draft_publication],
         power_codes=[published.code], risk_codes=[published_risk.code],
+        supervision=supervision_seed(bureau, people, published),
     )
 
 

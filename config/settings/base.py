@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "api",
     "documents",
+    "supervision",
 ]
 
 MIDDLEWARE = [
@@ -269,3 +270,11 @@ LDAP_ACTIVE_FILTER = env("LDAP_ACTIVE_FILTER", default="")
 DOCUMENT_INLINE_LIMIT = env.int("DOCUMENT_INLINE_LIMIT", default=60)  # items; more are built in the background
 DOCUMENT_KEEP_DAYS = env.int("DOCUMENT_KEEP_DAYS", default=7)
 LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}  # not every layout step of every PDF
+# The daily electronic check of key-power filings; beat copies it into its database schedule,
+# where the office can change the time.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "supervision-check-filings": {"task": "supervision.tasks.check_filings_daily", "schedule": crontab(hour=1, minute=30)},
+}

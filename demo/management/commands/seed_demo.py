@@ -13,6 +13,8 @@ from demo.data import org as org_data
 from demo.data import powers as power_data
 from demo.data import risks as risk_data
 from demo import schedules_demo
+from demo.monitoring_seed import seed_monitoring
+from demo.supervision import seed_benchmark, seed_supervision
 from controls.services import plan_save, round_open
 from org.models import Post, Unit, User
 from org.services import posts_mark_key
@@ -23,7 +25,6 @@ from public.services import publication_publish, publication_save, publication_w
 from riskpoints.models import RiskPoint
 from riskpoints.selectors import open_round
 from riskpoints.services import risk_create
-from demo.monitoring_seed import seed_monitoring
 from review.choices import Action, FilingBody, Status
 from review.services import review_transition
 
@@ -72,6 +73,7 @@ class Command(BaseCommand):
             seed_monitoring(units, users)
             schedules_demo.seed(units, users)
             self.seed_api_clients(units, users)
+            seed_supervision(units, users)
         self.stdout.write(self.style.SUCCESS(
             f"演示数据就绪：{Unit.objects.count()} 个单位，{Post.objects.count()} 个岗位，"
             f"{User.objects.count()} 个账号，{PowerItem.objects.count()} 项职权（本次新建 {created} 项），"
@@ -155,6 +157,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 power = power_create(actor=staff, data=data, legal_bases=bases)
                 self.draw_flow(power, row["flow"], staff)
+                seed_benchmark(power, staff)
                 target = STATE_CYCLE[index % len(STATE_CYCLE)]
                 self.walk(power, Status.PUBLISHED if target == "revised" else target, self.actors(unit, users), index)
                 if target == "revised":

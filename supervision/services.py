@@ -1,0 +1,363 @@
+"""Everything that changes supervision data: benchmarks (as edits of their power), key-power
+rules, filings and their daily check, 三重一大 matters and their rule checks."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from monitoring.choices import Channel
+from monitoring.services import information_record
+from org.models import Unit
+from org.scoping import editable_unit_ids, office_bureau
+from powers.choices import PowerCategory
+from powers.models import PowerItem
+from review.models import ReviewRecord
+from review.services import children_sync, review_begin_edit, review_finish_edit
+from riskpoints.models import RiskPoint
+
+from .checks import filing_findings, matter_breaches
+from .choices import BENCHMARK_CATEGORIES, FINDING_LIGHTS, FineBasis, KeyRuleKind, Light, MatterKind
+from .models import (
+    Breach, Filing, FilingStep, Finding, KeyPowerRule, Matter, MeetingMember, ProcedureRule, WorkCalendarDay,
+)
+from .selectors import fileable_powers
+
+BENCHMARK_FIELDS = ("circumstance", "degree", "conditions", "penalty", "fine_basis", "fine_min", "fine_max", "legal_basis")
+RECENT_DAYS = 30  # a closed case is checked again for this many days (late filings of old steps)
+CHECK_CHUNK = 5000
+
+
+# --- discretion benchmarks ---------------------------------------------------------------------
+
+def needs_benchmark(power):
+    return power.has_discretion and power.category in BENCHMARK_CATEGORIES
+
+
+def benchmark_snapshot(power):
+    """The benchmark as the power's review snapshot freezes it (and the public site shows it)."""
+    return [
+        {"id": r.pk, "circumstance": r.circumstance, "degree": r.degree, "degree_label": str(r.get_degree_display()),
+         "conditions": r.conditions, "penalty": r.penalty, "fine_basis": r.fine_basis,
+         "fine_basis_label": str(r.get_fine_basis_display()),
+         "fine_min": None if r.fine_min is None else str(r.fine_min),
+         "fine_max": None if r.fine_max is None else str(r.fine_max), "legal_basis": r.legal_basis}
+        for r in power.benchmark_rows.order_by("order", "pk")
+    ]
+
+
+def benchmark_acceptance_problems(power):
+    """A power carrying discretion is not accepted without its benchmark."""
+    if needs_benchmark(power) and not power.benchmark_rows.exists():
+        return [_("该职权有自由裁量权：须先制定裁量基准（违法情形、程度、处罚幅度），才能验收。")]
+    return []
+
+
+def benchmark_row_errors(row):
+    """What is wrong with one benchmark row, as ``(field, message)`` pairs."""
+    errors = []
+    basis, low, high = row.get("fine_basis"), row.get("fine_min"), row.get("fine_max")
+    if basis == FineBasis.NONE and (low is not None or high is not None):
+        errors.append(("fine_basis", _("不处罚款的档次不填罚款幅度。")))
+    if basis in (FineBasis.AMOUNT, FineBasis.PERCENT) and low is None and high is None:
+        errors.append(("fine_max", _("请填写罚款幅度（下限、上限至少一项）。")))
+    if low is not None and high is not None and low > high:
+        errors.append(("fine_max", _("罚款上限不能小于下限。")))
+    if basis == FineBasis.PERCENT and any(v is not None and v > 100 for v in (low, high)):
+        errors.append(("fine_max", _("百分比不能超过 100。")))
+    if any(v is not None and v < 0 for v in (low, high)):
+        errors.append(("fine_min", _("罚款幅度不能为负数。")))
+    return errors
+
+
+def benchmark_save(*, power, actor, lock_version, rows):
+    """Make ``power``'s benchmark exactly ``rows``: an edit of the power (same scope, state and
+    lock checks; editing a published power starts its next revision)."""
+    for row in rows:
+        for _field, message in benchmark_row_errors(row):
+            raise ValidationError(message)
+    with transaction.atomic():
+        locked = review_begin_edit(item=power, actor=actor, lock_version=lock_version)
+        children_sync(parent=locked, manager=locked.benchmark_rows, rows=rows, fields=BENCHMARK_FIELDS, actor=actor)
+        review_finish_edit(item=locked, actor=actor)
+    return locked
+
+
+def published_benchmark(power):
+    """The benchmark of the power's published revision (what is in force), or []."""
+    record = power.published_record
+    return (record.snapshot.get("benchmark") or []) if record else []
+
+
+# --- key powers ----------------------------------------------------------------------------------
+
+def key_rule_add(*, actor, kind, category="", level=None, power=None):
+    bureau = office_bureau(actor, _("只有防控办可以标定重点权力。"))
+    if power is not None and not PowerItem.objects.for_user(actor).filter(pk=power.pk).exists():
+        raise PermissionDenied(_("您不能标定该职权。"))
+    values = {"category": category if kind == KeyRuleKind.CATEGORY else "",
+              "level": level if kind == KeyRuleKind.LEVEL else None,
+              "power": power if kind == KeyRuleKind.POWER else None}
+    if not (values["category"] or values["level"] or values["power"]):
+        raise ValidationError(_("请选择要标定的类别、风险等级或职权。"))
+    with transaction.atomic():
+        rule, _created = KeyPowerRule.objects.get_or_create(bureau=bureau, kind=kind, **values)
+    return rule
+
+
+def key_rule_delete(*, actor, rule):
+    bureau = office_bureau(actor, _("只有防控办可以标定重点权力。"))
+    if rule.bureau_id != bureau.pk:
+        raise PermissionDenied(_("您不能修改其他局的标定。"))
+    rule._history_user = actor
+    rule.delete()
+
+
+# --- filings ----------------------------------------------------------------------------------------
+
+def filing_errors(*, flow, opened_on, closed_on, done, today):
+    """Dates that cannot be right, as messages (a step date may be late; it cannot be impossible)."""
+    errors = []
+    names = {s["id"]: s["name"] for s in flow["steps"]}
+    if closed_on is not None and closed_on < opened_on:
+        errors.append(_("办结日期不能早于受理/立案日期。"))
+    for day, label in [(opened_on, _("受理/立案日期")), (closed_on, _("办结日期"))] + [(d, names.get(s, "")) for s, d in done.items()]:
+        if day is not None and day > today:
+            errors.append(_("“%(what)s”的日期 %(d)s 晚于今天。") % {"what": label, "d": day.isoformat()})
+    for step_id, day in done.items():
+        if step_id not in names:
+            errors.append(_("流程中没有这个环节。"))
+        elif day < opened_on or (closed_on is not None and day > closed_on):
+            errors.append(_("环节“%(s)s”的日期须在受理/立案与办结之间。") % {"s": names[step_id]})
+    if closed_on is not None and not done:
+        errors.append(_("已办结的案件请填写各环节的办理日期。"))
+    return errors
+
+
+def filing_create(*, actor, power, data, done, check=True):
+    """File one case of a key power as its handling unit. ``done`` maps step ids of the power's
+    published flow to dates; ``data["benchmark_id"]`` names a row of its published benchmark.
+    The new filing is checked at once (its light shows on the page)."""
+    if not fileable_powers(actor).filter(pk=power.pk).exists():
+        raise PermissionDenied(_("只能为本单位可见的、已公布的重点权力备案。"))
+    unit = data.get("unit") or power.unit
+    if unit.pk not in editable_unit_ids(actor):
+        raise PermissionDenied(_("只能以本单位的名义备案。"))
+    record = power.published_record
+    flow = record.snapshot.get("flow") or {"steps": [], "edges": []}
+    errors = filing_errors(flow=flow, opened_on=data["opened_on"], closed_on=data.get("closed_on"), done=done,
+                           today=timezone.localdate())
+    benchmark = {}
+    if data.get("benchmark_id") is not None:
+        benchmark = next((r for r in record.snapshot.get("benchmark") or [] if r["id"] == data["benchmark_id"]), None)
+        if benchmark is None:
+            errors.append(_("所选的裁量情形不在该职权已公布的裁量基准中。"))
+    if errors:
+        raise ValidationError(errors)
+    names = {s["id"]: s["name"] for s in flow["steps"]}
+    filing = Filing(
+        power=power, unit=unit, flow_record=record, filed_by=actor,
+        case_number=data["case_number"].strip(), party=data["party"].strip(), opened_on=data["opened_on"],
+        closed_on=data.get("closed_on"), decision=data.get("decision", ""),
+        circumstance=benchmark.get("circumstance", "") if benchmark else "",
+        degree=benchmark.get("degree", "") if benchmark else "", benchmark=benchmark or {},
+        stated_conditions=data.get("stated_conditions", ""), base_amount=data.get("base_amount"),
+        fine_amount=data.get("fine_amount"),
+    )
+    try:
+        with transaction.atomic():
+            filing._history_user = actor
+            filing.save()
+            for step_id, day in sorted(done.items(), key=lambda kv: kv[1]):
+                step = FilingStep(filing=filing, step_id=step_id, name=names[step_id], done_on=day)
+                step._history_user = actor
+                step.save()
+    except IntegrityError as exc:
+        raise ValidationError(_("该职权已有案件编号为“%(n)s”的备案。") % {"n": filing.case_number}) from exc
+    if check:
+        filings_check(filing_ids=[filing.pk])
+        filing.refresh_from_db()
+    return filing
+
+
+def _light(kinds):
+    lights = {FINDING_LIGHTS[k] for k in kinds}
+    return Light.RED if Light.RED in lights else Light.YELLOW if Light.YELLOW in lights else Light.GREEN
+
+
+def filings_check(*, on_date=None, filing_ids=None):
+    """The daily electronic check: every open filing and every one closed in the last
+    ``RECENT_DAYS`` days, against its flow's time limits and order and its benchmark.
+
+    Reads in chunks (a fixed number of queries per ``CHECK_CHUNK`` filings, whatever their
+    count); each finding is raised once (a unique key), as risk information of the 效能检查
+    channel linked to the unit, the power and the risk point on the step.
+    Returns ``{"checked": n, "raised": k}``.
+    """
+    today = on_date or timezone.localdate()
+    if filing_ids is not None:  # just these (a case filed or imported now), however old
+        qs = Filing.objects.filter(pk__in=filing_ids)
+    else:
+        qs = Filing.objects.filter(opened_on__lte=today).filter(
+            Q(closed_on__isnull=True) | Q(closed_on__gte=today - datetime.timedelta(days=RECENT_DAYS)))
+    calendar = dict(WorkCalendarDay.objects.values_list("date", "is_workday"))
+    units = {u.pk: u for u in Unit.objects.all()}
+    records, checked, raised, last = {}, 0, 0, 0
+    fields = ("pk", "power_id", "power__category", "power__code", "power__name", "unit_id", "flow_record_id",
+              "case_number", "opened_on", "closed_on", "benchmark", "base_amount", "fine_amount",
+              "stated_conditions", "light")
+    while True:
+        chunk = list(qs.filter(pk__gt=last).order_by("pk").values(*fields)[:CHECK_CHUNK])
+        if not chunk:
+            break
+        last = chunk[-1]["pk"]
+        checked += len(chunk)
+        ids = [f["pk"] for f in chunk]
+        missing = {f["flow_record_id"] for f in chunk} - records.keys()
+        if missing:
+            for pk, snap in ReviewRecord.objects.filter(pk__in=missing).values_list("pk", "snapshot"):
+                records[pk] = (snap.get("flow") or {"steps": [], "edges": []}, bool(snap.get("benchmark")))
+        done = {}
+        for filing_id, step_id, day in FilingStep.objects.filter(filing_id__in=ids).values_list("filing_id", "step_id", "done_on"):
+            done.setdefault(filing_id, {})[step_id] = day
+        existing = {}
+        for filing_id, key, kind in Finding.objects.filter(filing_id__in=ids).values_list("filing_id", "key", "kind"):
+            existing.setdefault(filing_id, {})[key] = kind
+        new = []
+        relight = {}
+        for f in chunk:
+            flow, has_benchmark = records[f["flow_record_id"]]
+            found = filing_findings(
+                flow=flow, opened_on=f["opened_on"], done=done.get(f["pk"], {}), closed=f["closed_on"] is not None,
+                today=today, calendar=calendar, benchmark=f["benchmark"], fine_amount=f["fine_amount"],
+                base_amount=f["base_amount"], stated_conditions=f["stated_conditions"],
+                needs_benchmark=has_benchmark and f["power__category"] == PowerCategory.PENALTY)
+            known = existing.get(f["pk"], {})
+            fresh = [(f"{f['pk']}:{kind}:{step_id or ''}", kind, step_id, message) for kind, step_id, message in found]
+            fresh = [item for item in fresh if item[0] not in known]
+            new.extend((f, *item) for item in fresh)
+            light = _light([*known.values(), *(item[1] for item in fresh)])
+            if light != f["light"]:
+                relight.setdefault(light, []).append(f["pk"])
+        if new:
+            raised += _raise_findings(new, units, records, today)
+        for light, pks in relight.items():
+            Filing.objects.filter(pk__in=pks).update(light=light)
+    return {"checked": checked, "raised": raised}
+
+
+def _raise_findings(new, units, records, today):
+    step_ids = {step_id for _f, _k, _kind, step_id, _m in new if step_id}
+    risks = {}
+    for risk in RiskPoint.objects.filter(step_id__in=step_ids).order_by("level", "pk"):
+        risks.setdefault(risk.step_id, risk)
+    powers = PowerItem.objects.in_bulk({f["power_id"] for f, *_rest in new})
+    raised = 0
+    for f, key, kind, step_id, message in new:
+        names = {s["id"]: s["name"] for s in records[f["flow_record_id"]][0]["steps"]}
+        unit = units[f["unit_id"]]
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    finding = Finding.objects.create(filing_id=f["pk"], key=key, kind=kind, step_id=step_id,
+                                                     step_name=names.get(step_id, ""), message=message, found_on=today)
+            except IntegrityError:
+                continue  # raised by a check running at the same time
+            finding.information = information_record(
+                bureau=unit.bureau, channel=Channel.EFFICIENCY, concerns_unit=unit, concerns_power=powers[f["power_id"]],
+                concerns_risk=risks.get(step_id),
+                content=_("电子监察：%(power)s（%(code)s）案件 %(case)s。%(message)s") % {
+                    "power": f["power__name"], "code": f["power__code"], "case": f["case_number"], "message": message})
+            finding.save(update_fields=["information"])
+        raised += 1
+    return raised
+
+
+# --- 三重一大 -------------------------------------------------------------------------------------
+
+DEFAULT_RULES = {
+    MatterKind.DECISION: {"legal_review": True},
+    MatterKind.FUNDS: {"meeting_from": Decimal("500000")},
+}
+RULE_FIELDS = ("quorum", "leader_last", "consultation", "legal_review", "meeting_from")
+
+
+def procedure_rule(bureau, kind):
+    """The bureau's rule for ``kind``, or the default one (unsaved) when the office set none."""
+    rule = ProcedureRule.objects.filter(bureau=bureau, kind=kind).first()
+    return rule or ProcedureRule(bureau=bureau, kind=kind, **DEFAULT_RULES.get(kind, {}))
+
+
+def procedure_rule_save(*, actor, kind, data):
+    bureau = office_bureau(actor, _("只有防控办可以设定议事规则。"))
+    with transaction.atomic():
+        rule = procedure_rule(bureau, kind)
+        for f in RULE_FIELDS:
+            setattr(rule, f, data[f])
+        rule._history_user = actor
+        rule.save()
+    return rule
+
+
+MATTER_FIELDS = ("unit", "kind", "subject", "amount", "meeting", "meeting_date", "agenda", "consulted",
+                 "legal_reviewed", "decision", "decided_on")
+MEMBER_FIELDS = ("name", "title", "is_main_leader", "present", "speaking_order", "opinion", "vote")
+
+
+def matter_member_errors(members, meeting_date):
+    errors = []
+    if meeting_date is not None and not members:
+        errors.append(_("上会的事项请填写应到会成员。"))
+    if sum(1 for m in members if m["is_main_leader"]) > 1:
+        errors.append(_("只能有一位主要负责人。"))
+    orders = [m["speaking_order"] for m in members if m["present"] and m["speaking_order"] is not None]
+    if len(orders) != len(set(orders)):
+        errors.append(_("发言顺序不能重复。"))
+    if any(not m["present"] and (m["speaking_order"] is not None or m["vote"]) for m in members):
+        errors.append(_("未到会的成员不能有发言顺序或表决。"))
+    return errors
+
+
+def matter_create(*, actor, data, members):
+    """Register a 三重一大 matter of the actor's unit and check it against the rules of procedure."""
+    if data["unit"].pk not in editable_unit_ids(actor):
+        raise PermissionDenied(_("只能登记本单位的三重一大事项。"))
+    errors = matter_member_errors(members, data.get("meeting_date"))
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        matter = Matter(filed_by=actor, **{f: data[f] for f in MATTER_FIELDS})
+        matter._history_user = actor
+        matter.save()
+        for order, m in enumerate(members):
+            member = MeetingMember(matter=matter, order=order, **{f: m[f] for f in MEMBER_FIELDS})
+            member._history_user = actor
+            member.save()
+        matter_check(matter=matter)
+    return matter
+
+
+def matter_check(*, matter):
+    """Raise each rule the matter broke once (risk information of the unit); return the breaches."""
+    rule = procedure_rule(matter.unit.bureau, matter.kind)
+    members = list(matter.members.values(*MEMBER_FIELDS))
+    found = matter_breaches(
+        rule={f: getattr(rule, f) for f in RULE_FIELDS}, kind=matter.kind, amount=matter.amount,
+        meeting_date=matter.meeting_date, consulted=matter.consulted, legal_reviewed=matter.legal_reviewed,
+        members=members)
+    known = set(matter.breaches.values_list("kind", flat=True))
+    for kind, message in found:
+        if kind in known:
+            continue
+        with transaction.atomic():
+            info = information_record(
+                bureau=matter.unit.bureau, channel=Channel.EFFICIENCY, concerns_unit=matter.unit,
+                content=_("三重一大（%(kind)s）“%(subject)s”：%(message)s") % {
+                    "kind": matter.get_kind_display(), "subject": matter.subject, "message": message})
+            Breach.objects.create(matter=matter, kind=kind, message=message, information=info)
+    return list(matter.breaches.all())
+

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "supervision"
+urlpatterns = [
+    path("powers/<int:pk>/benchmark/", views.BenchmarkEditView.as_view(), name="benchmark_edit"),
+    path("powers/<int:pk>/benchmark/import/", views.BenchmarkImportView.as_view(), name="benchmark_import"),
+    path("powers/<int:pk>/benchmark.xlsx", views.BenchmarkExportView.as_view(), name="benchmark_export"),
+    path("key-powers/", views.KeyPowerListView.as_view(), name="key_powers"),
+    path("key-powers/rules/add/", views.KeyRuleAddView.as_view(), name="key_rule_add"),
+    path("key-powers/rules/<int:pk>/delete/", views.KeyRuleDeleteView.as_view(), name="key_rule_delete"),
+    path("filings/", views.FilingListView.as_view(), name="filing_list"),
+    path("filings/new/", views.FilingCreateView.as_view(), name="filing_create"),
+    path("filings/import/", views.FilingImportView.as_view(), name="filing_import"),
+    path("filings/stats/", views.FilingStatsView.as_view(), name="filing_stats"),
+    path("filings/<int:pk>/", views.FilingDetailView.as_view(), name="filing_detail"),
+    path("matters/", views.MatterListView.as_view(), name="matter_list"),
+    path("matters/new/", views.MatterCreateView.as_view(), name="matter_create"),
+    path("matters/rules/", views.ProcedureRulesView.as_view(), name="procedure_rules"),
+    path("matters/<int:pk>/", views.MatterDetailView.as_view(), name="matter_detail"),
+]

@@ -1,0 +1,371 @@
+"""Pages of electronic supervision. Rules are in ``services``, reads in ``selectors``."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django_filters.views import FilterView
+
+from org.inputs import parse_int
+from org.scoping import editable_unit_ids, user_bureau
+from powers.models import PowerItem
+from review.services import StaleEdit, WorkflowError
+from review.forms import LockedForm
+from review.views import editable_or_new
+from review.workflow import EDITOR, OFFICE, may_edit
+from riskpoints.xlsx import xlsx_response
+
+from .choices import BreachKind, Degree, MatterKind
+from .filters import FilingFilter, MatterFilter
+from .forms import (
+    BenchmarkFormSet, BenchmarkImportForm, FilingForm, KeyRuleForm, MatterForm, MemberFormSet, ProcedureRuleForm,
+    UploadForm, benchmark_rows, member_rows,
+)
+from .models import Filing, KeyPowerRule, Matter
+from .selectors import (
+    filing_stats, filings_for, fileable_powers, key_power_q, key_powers_for, matters_for, penalty_spread,
+)
+from .services import (
+    benchmark_save, benchmark_snapshot, filing_create, key_rule_add, key_rule_delete, matter_create, needs_benchmark,
+    procedure_rule, procedure_rule_save,
+)
+from .xlsx import (
+    benchmark_import, benchmark_workbook, filing_template, filing_workbook, filings_import, key_power_workbook,
+    matter_workbook,
+)
+
+REFUSED = (StaleEdit, WorkflowError, PermissionDenied, ValidationError)
+
+
+def _message(exc):
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return getattr(exc, "message", None) or str(exc)
+
+
+# --- benchmarks: part of the power ------------------------------------------------------------
+
+def benchmark_section(power, user):
+    """The benchmark card on the power's page (``powers.hooks.add_detail_section``)."""
+    rows = benchmark_snapshot(power)
+    if not rows and not needs_benchmark(power):
+        return None
+    return {"template": "supervision/_benchmark_section.html", "rows": rows, "needs": needs_benchmark(power),
+            "may_edit": may_edit(user, power)}
+
+
+class BenchmarkEditView(View):
+    """Edit a power's benchmark table: an edit of the power (a published one starts its next revision)."""
+
+    template_name = "supervision/benchmark_form.html"
+
+    def render_form(self, request, power, form, formset, upload=None):
+        return render(request, self.template_name, {
+            "object": power, "form": form, "formset": formset,
+            "upload": upload or BenchmarkImportForm(lock_item=power)})
+
+    def get(self, request, pk):
+        power = editable_or_new(request, PowerItem, pk)
+        return self.render_form(request, power, LockedForm(lock_item=power), BenchmarkFormSet(instance=power, prefix="rows"))
+
+    def post(self, request, pk):
+        power = editable_or_new(request, PowerItem, pk)
+        form = LockedForm(request.POST, lock_item=power)
+        formset = BenchmarkFormSet(request.POST, instance=power, prefix="rows")
+        if not (form.is_valid() and formset.is_valid()):
+            messages.error(request, _("保存失败，请按提示修改后再提交。"))
+            return self.render_form(request, power, form, formset)
+        try:
+            benchmark_save(power=power, actor=request.user, lock_version=form.cleaned_data["lock_version"],
+                           rows=benchmark_rows(formset))
+        except REFUSED as exc:
+            form.add_error(None, _message(exc))
+            return self.render_form(request, power, form, formset)
+        messages.success(request, _("已保存裁量基准：%(power)s") % {"power": power})
+        return redirect(power)
+
+
+class BenchmarkImportView(View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        power = editable_or_new(request, PowerItem, pk)
+        upload = BenchmarkImportForm(request.POST, request.FILES, lock_item=power)
+        if upload.is_valid():
+            try:
+                benchmark_import(actor=request.user, power=power, lock_version=upload.cleaned_data["lock_version"],
+                                 file=upload.cleaned_data["file"])
+            except REFUSED as exc:
+                for message in (exc.messages if isinstance(exc, ValidationError) else [_message(exc)]):
+                    upload.add_error(None, message)
+            else:
+                messages.success(request, _("已从 Excel 导入裁量基准：%(power)s") % {"power": power})
+                return redirect(power)
+        response = BenchmarkEditView().render_form(
+            request, power, LockedForm(lock_item=power), BenchmarkFormSet(instance=power, prefix="rows"), upload)
+        response.status_code = 400
+        return response
+
+
+class BenchmarkExportView(View):
+    def get(self, request, pk):
+        power = get_object_or_404(PowerItem.objects.for_user(request.user), pk=pk)
+        return xlsx_response(benchmark_workbook(power.benchmark_rows.all()), f"benchmark-{power.code}.xlsx")
+
+
+# --- key powers ----------------------------------------------------------------------------------
+
+def _office_only(user):
+    if not OFFICE.units(user):
+        raise PermissionDenied(_("只有防控办可以进行此操作。"))
+
+
+class KeyPowerListView(View):
+    def get(self, request):
+        powers = key_powers_for(request.user).order_by("code")
+        if request.GET.get("format") == "xlsx":
+            return xlsx_response(key_power_workbook(powers), f"key-powers-{timezone.localdate():%Y%m%d}.xlsx")
+        bureau = user_bureau(request.user)
+        # Every unit of the bureau may read which powers are key; only the office changes it.
+        rules = KeyPowerRule.objects.filter(bureau=bureau).select_related("power") if bureau else []
+        is_office = bool(OFFICE.units(request.user))
+        return render(request, "supervision/key_powers.html", {
+            "page_obj": Paginator(powers, settings.PAGINATE_BY).get_page(request.GET.get("page")),
+            "rules": rules, "is_office": is_office, "form": KeyRuleForm(user=request.user) if is_office else None})
+
+
+class KeyRuleAddView(View):
+    http_method_names = ["post"]
+
+    def post(self, request):
+        _office_only(request.user)
+        form = KeyRuleForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                rule = key_rule_add(actor=request.user, **{k: form.cleaned_data[k] for k in ("kind", "category", "level", "power")})
+                messages.success(request, _("已标定重点权力：%(rule)s") % {"rule": rule})
+            except REFUSED as exc:
+                messages.error(request, _message(exc))
+        else:
+            messages.error(request, _("请完整选择标定方式和对象。"))
+        return redirect("supervision:key_powers")
+
+
+class KeyRuleDeleteView(View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        _office_only(request.user)
+        rule = get_object_or_404(KeyPowerRule.objects.for_user(request.user), pk=pk)
+        key_rule_delete(actor=request.user, rule=rule)
+        messages.success(request, _("已取消标定：%(rule)s") % {"rule": rule})
+        return redirect("supervision:key_powers")
+
+
+# --- filings -----------------------------------------------------------------------------------------
+
+class FilingListView(FilterView):
+    filterset_class = FilingFilter
+    template_name = "supervision/filing_list.html"
+    paginate_by = settings.PAGINATE_BY
+
+    def get_queryset(self):
+        return filings_for(self.request.user).order_by("-opened_on", "-pk")
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("format") == "xlsx":
+            f = FilingFilter(data=request.GET, queryset=self.get_queryset(), user=request.user)
+            return xlsx_response(filing_workbook(f.qs), f"filings-{timezone.localdate():%Y%m%d}.xlsx")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "may_file": bool(editable_unit_ids(self.request.user))}
+
+
+class FilingCreateView(View):
+    """Choose a key power, then fill in a form that follows its published flow."""
+
+    def power(self, request):
+        raw = request.GET.get("power")
+        if raw is None:
+            return None
+        pk = parse_int(raw)
+        if pk is None:
+            raise Http404
+        return get_object_or_404(fileable_powers(request.user).select_related("published_record"), pk=pk)
+
+    def render_form(self, request, power, form):
+        return render(request, "supervision/filing_form.html", {
+            "power": power, "form": form, "powers": None if power else fileable_powers(request.user).order_by("code")})
+
+    def get(self, request):
+        if not editable_unit_ids(request.user):
+            raise PermissionDenied(_("只有承办单位的工作人员可以备案。"))
+        power = self.power(request)
+        return self.render_form(request, power, FilingForm(user=request.user, power=power) if power else None)
+
+    def post(self, request):
+        power = self.power(request)
+        if power is None:
+            raise Http404
+        form = FilingForm(request.POST, user=request.user, power=power)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if not k.startswith("step_")}
+            try:
+                filing = filing_create(actor=request.user, power=power, data=data, done=form.done())
+            except REFUSED as exc:
+                for message in (exc.messages if isinstance(exc, ValidationError) else [_message(exc)]):
+                    form.add_error(None, message)
+            else:
+                messages.success(request, _("已备案：%(case)s") % {"case": filing})
+                return redirect(filing)
+        return self.render_form(request, power, form)
+
+
+class FilingDetailView(View):
+    def get(self, request, pk):
+        filing = get_object_or_404(filings_for(request.user).select_related("filed_by", "flow_record"), pk=pk)
+        flow = filing.flow_record.snapshot.get("flow") or {"steps": []}
+        done = {s.step_id: s for s in filing.steps.all()}
+        findings = list(filing.findings.select_related("information"))
+        return render(request, "supervision/filing_detail.html", {
+            "object": filing, "findings": findings,
+            "steps": [{"name": s["name"], "limit": s.get("time_limit", ""), "done": done.get(s["id"]),
+                       "findings": [f for f in findings if f.step_id == s["id"]]} for s in flow["steps"]]})
+
+
+class FilingImportView(View):
+    def get(self, request):
+        if request.GET.get("format") == "xlsx":
+            return xlsx_response(filing_template(), "filings-template.xlsx")
+        if not editable_unit_ids(request.user):
+            raise PermissionDenied(_("只有承办单位的工作人员可以备案。"))
+        return render(request, "supervision/filing_import.html", {"form": UploadForm()})
+
+    def post(self, request):
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                created = filings_import(actor=request.user, file=form.cleaned_data["file"])
+            except REFUSED as exc:
+                for message in (exc.messages if isinstance(exc, ValidationError) else [_message(exc)])[:200]:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, _("已导入 %(n)d 件备案。") % {"n": len(created)})
+                return redirect("supervision:filing_list")
+        return render(request, "supervision/filing_import.html", {"form": form}, status=400)
+
+
+class FilingStatsView(View):
+    def get(self, request):
+        filings = filings_for(request.user)
+        f = FilingFilter(data=request.GET, queryset=filings, user=request.user)
+        rows = list(filing_stats(f.qs))
+        for row in rows:
+            row["on_time_rate"] = round(100 * (row["cases"] - row["late"]) / row["cases"], 1) if row["cases"] else None
+        spread = list(penalty_spread(f.qs))
+        for row in spread:
+            row["degree_label"] = dict(Degree.choices).get(row["degree"], row["degree"])
+        return render(request, "supervision/filing_stats.html", {"filter": f, "rows": rows, "spread": spread})
+
+
+# --- 三重一大 ------------------------------------------------------------------------------------------
+
+class MatterListView(FilterView):
+    filterset_class = MatterFilter
+    template_name = "supervision/matter_list.html"
+    paginate_by = settings.PAGINATE_BY
+
+    def get_queryset(self):
+        return matters_for(self.request.user).order_by("-decided_on", "-pk")
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("format") == "xlsx":
+            f = MatterFilter(data=request.GET, queryset=self.get_queryset(), user=request.user)
+            return xlsx_response(matter_workbook(f.qs), f"matters-{timezone.localdate():%Y%m%d}.xlsx")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "may_create": bool(EDITOR.units(self.request.user)),
+                "is_office": bool(OFFICE.units(self.request.user))}
+
+
+class MatterCreateView(View):
+    def check(self, request):
+        if not EDITOR.units(request.user):
+            raise PermissionDenied(_("只有本单位的工作人员或负责人可以登记三重一大事项。"))
+
+    def render_form(self, request, form, formset):
+        return render(request, "supervision/matter_form.html", {"form": form, "formset": formset})
+
+    def get(self, request):
+        self.check(request)
+        return self.render_form(request, MatterForm(user=request.user), MemberFormSet(prefix="members"))
+
+    def post(self, request):
+        self.check(request)
+        form = MatterForm(request.POST, user=request.user)
+        formset = MemberFormSet(request.POST, prefix="members")
+        if form.is_valid() and formset.is_valid():
+            try:
+                matter = matter_create(actor=request.user, data=form.cleaned_data, members=member_rows(formset))
+            except REFUSED as exc:
+                for message in (exc.messages if isinstance(exc, ValidationError) else [_message(exc)]):
+                    form.add_error(None, message)
+            else:
+                count = matter.breaches.count()
+                if count:
+                    messages.warning(request, _("已登记。有 %(n)d 项不符合议事规则，已作为廉政风险信息报防控办。") % {"n": count})
+                else:
+                    messages.success(request, _("已登记：%(m)s") % {"m": matter})
+                return redirect(matter)
+        else:
+            messages.error(request, _("保存失败，请按提示修改后再提交。"))
+        return self.render_form(request, form, formset)
+
+
+class MatterDetailView(View):
+    def get(self, request, pk):
+        matter = get_object_or_404(matters_for(request.user).select_related("filed_by"), pk=pk)
+        rule = procedure_rule(matter.unit.bureau, matter.kind)
+        return render(request, "supervision/matter_detail.html", {
+            "object": matter, "rule": rule,
+            "members": sorted(matter.members.all(), key=lambda m: (m.speaking_order is None, m.speaking_order or 0, m.order)),
+            "breaches": matter.breaches.select_related("information"), "breach_kinds": BreachKind})
+
+
+class ProcedureRulesView(View):
+    """The office sets the rules of procedure of each kind of matter."""
+
+    def forms(self, request, data=None, kind=None):
+        bureau = user_bureau(request.user)
+        return [(value, label, ProcedureRuleForm(data if value == kind else None, instance=procedure_rule(bureau, value),
+                                                 prefix=value)) for value, label in MatterKind.choices]
+
+    def get(self, request):
+        _office_only(request.user)
+        return render(request, "supervision/procedure_rules.html", {"forms": self.forms(request)})
+
+    def post(self, request):
+        _office_only(request.user)
+        kind = request.POST.get("kind")
+        if kind not in MatterKind.values:
+            raise Http404
+        forms = self.forms(request, request.POST, kind)
+        form = next(f for value, _label, f in forms if value == kind)
+        if form.is_valid():
+            procedure_rule_save(actor=request.user, kind=kind, data=form.cleaned_data)
+            messages.success(request, _("已保存议事规则：%(k)s") % {"k": MatterKind(kind).label})
+            return redirect("supervision:procedure_rules")
+        return render(request, "supervision/procedure_rules.html", {"forms": forms}, status=400)

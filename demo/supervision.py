@@ -12,7 +12,8 @@ from demo.data import powers as power_data
 from demo.data import supervision as data
 from org.models import Unit
 from powers.models import PowerItem
-from supervision.models import Filing, KeyPowerRule, Matter, WorkCalendarDay
+from schedules.services import work_calendar
+from supervision.models import Filing, KeyPowerRule, Matter
 from supervision.services import benchmark_save, filing_create, matter_create, needs_benchmark
 from supervision.workdays import add_workdays
 
@@ -54,10 +55,7 @@ def seed_benchmark(power, actor):
 def seed_supervision(units, users):
     """Holidays, key-power rules, a year of filings and the 三重一大 register (once)."""
     today = timezone.localdate()
-    for month, day, workday, note in data.HOLIDAYS:
-        WorkCalendarDay.objects.get_or_create(date=datetime.date(today.year, month, day),
-                                              defaults={"is_workday": workday, "note": note + data.DEMO})
-    bureau = units["JU"]
+    bureau = units["JU"]  # holidays and 调休 days: the office's calendar (demo/schedules_demo.py)
     KeyPowerRule.objects.get_or_create(bureau=bureau, kind="category", category="penalty")
     KeyPowerRule.objects.get_or_create(bureau=bureau, kind="level", level=1)
     if not Filing.objects.exists():
@@ -83,7 +81,7 @@ def _case_dates(rnd, steps, path, opened, calendar, today, late):
 
 def seed_filings(users, today):
     rnd = random.Random(13)
-    calendar = dict(WorkCalendarDay.objects.values_list("date", "is_workday"))
+    calendar = work_calendar(users["office"].unit.bureau.pk).exceptions()
     flows = {r["code"]: r["flow"] for r in power_data.POWERS}
     powers = [p for p in PowerItem.objects.filter(category="penalty", published_record__isnull=False).select_related(
         "unit", "published_record").order_by("code") if flows.get(p.code) in data.CASE_PATHS]

@@ -38,6 +38,10 @@ class WorkCalendar:
             count += self.is_working_day(day)
         return sign * count
 
+    def exceptions(self):
+        """The office's list as ``{date: is_working_day}`` (holidays False, 调休 days True)."""
+        return {**{d: False for d in self.holidays}, **{d: True for d in self.workdays}}
+
     def add_working_days(self, day, count):
         """The date ``count`` working days after ``day`` (``count`` ≥ 0)."""
         while count > 0:

@@ -92,25 +92,6 @@ class KeyPowerRule(models.Model):
         return _("职权：%(p)s") % {"p": self.power}
 
 
-class WorkCalendarDay(models.Model):
-    """A day that breaks the weekday rule: a public holiday on a weekday, or a weekend day
-    worked in exchange (调休). Time limits in working days are counted with these."""
-
-    date = models.DateField(_("日期"), unique=True)
-    is_workday = models.BooleanField(_("上班"), default=False)
-    note = models.CharField(_("说明"), max_length=60, blank=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("节假日与调休")
-        verbose_name_plural = _("节假日与调休")
-        ordering = ["date"]
-
-    def __str__(self):
-        return f"{self.date:%Y-%m-%d} {self.note}"
-
-
 class Filing(models.Model):
     """One exercise of a key power, filed by the handling unit (重点权力运行事项备案).
 

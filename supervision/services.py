@@ -19,11 +19,12 @@ from powers.models import PowerItem
 from review.models import ReviewRecord
 from review.services import children_sync, review_begin_edit, review_finish_edit
 from riskpoints.models import RiskPoint
+from schedules.services import work_calendar
 
 from .checks import filing_findings, matter_breaches
 from .choices import BENCHMARK_CATEGORIES, FINDING_LIGHTS, FineBasis, KeyRuleKind, Light, MatterKind
 from .models import (
-    Breach, Filing, FilingStep, Finding, KeyPowerRule, Matter, MeetingMember, ProcedureRule, WorkCalendarDay,
+    Breach, Filing, FilingStep, Finding, KeyPowerRule, Matter, MeetingMember, ProcedureRule,
 )
 from .selectors import fileable_powers
 
@@ -204,8 +205,8 @@ def filings_check(*, on_date=None, filing_ids=None):
     else:
         qs = Filing.objects.filter(opened_on__lte=today).filter(
             Q(closed_on__isnull=True) | Q(closed_on__gte=today - datetime.timedelta(days=RECENT_DAYS)))
-    calendar = dict(WorkCalendarDay.objects.values_list("date", "is_workday"))
     units = {u.pk: u for u in Unit.objects.all()}
+    calendars = {}  # bureau id → the office's holidays and 调休 days (schedules), read once per bureau
     records, checked, raised, last = {}, 0, 0, 0
     fields = ("pk", "power_id", "power__category", "power__code", "power__name", "unit_id", "flow_record_id",
               "case_number", "opened_on", "closed_on", "benchmark", "base_amount", "fine_amount",
@@ -231,6 +232,10 @@ def filings_check(*, on_date=None, filing_ids=None):
         relight = {}
         for f in chunk:
             flow, has_benchmark = records[f["flow_record_id"]]
+            bureau_id = _bureau_id(units, f["unit_id"])
+            if bureau_id not in calendars:
+                calendars[bureau_id] = work_calendar(bureau_id).exceptions()
+            calendar = calendars[bureau_id]
             found = filing_findings(
                 flow=flow, opened_on=f["opened_on"], done=done.get(f["pk"], {}), closed=f["closed_on"] is not None,
                 today=today, calendar=calendar, benchmark=f["benchmark"], fine_amount=f["fine_amount"],
@@ -248,6 +253,13 @@ def filings_check(*, on_date=None, filing_ids=None):
         for light, pks in relight.items():
             Filing.objects.filter(pk__in=pks).update(light=light)
     return {"checked": checked, "raised": raised}
+
+
+def _bureau_id(units, unit_id):
+    unit = units[unit_id]
+    while unit.parent_id is not None:
+        unit = units[unit.parent_id]
+    return unit.pk
 
 
 def _raise_findings(new, units, records, today):

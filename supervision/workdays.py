@@ -1,6 +1,6 @@
 """Working days (工作日): weekdays, less the public holidays, plus the weekend days worked in
 exchange (调休). Pure functions over a calendar given as ``{date: is_workday}``; the database
-rows (``WorkCalendarDay``) are read once by the caller."""
+rows (the office's list in ``schedules``: ``work_calendar(bureau).exceptions()``) are read once by the caller."""
 
 import datetime
 

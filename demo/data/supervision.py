@@ -78,16 +78,6 @@ LICENSING_ROWS = [
     ("需现场勘查或听取利害关系人意见", "general", "涉及公共安全、相邻权益，或设置规模较大", "现场勘查、听取意见后在法定期限内作出决定；不予许可的书面说明理由", "none"),
 ]
 
-# Holidays and exchange working days of the current year (month, day, is a workday, note).
-# Demo figures: follow the State Council's notice of each year in production.
-HOLIDAYS = [
-    (1, 1, False, "元旦"), (1, 2, False, "元旦"), (2, 16, False, "春节"), (2, 17, False, "春节"), (2, 18, False, "春节"),
-    (2, 19, False, "春节"), (2, 20, False, "春节"), (2, 14, True, "春节调休"), (2, 28, True, "春节调休"),
-    (4, 6, False, "清明节"), (5, 1, False, "劳动节"), (5, 4, False, "劳动节"), (5, 5, False, "劳动节"), (5, 9, True, "劳动节调休"),
-    (6, 19, False, "端午节"), (9, 25, False, "中秋节"), (10, 1, False, "国庆节"), (10, 2, False, "国庆节"),
-    (10, 5, False, "国庆节"), (10, 6, False, "国庆节"), (10, 7, False, "国庆节"), (9, 20, True, "国庆节调休"), (10, 10, True, "国庆节调休"),
-]
-
 # The path a typical case takes through each demo flow (step keys of demo.data.powers.FLOWS).
 CASE_PATHS = {
     "cf_general": [["sl", "la", "dc", "fz", "gz", "jd", "sd", "zx", "ja"],

@@ -13,7 +13,8 @@ from django.urls import reverse
 
 from monitoring.choices import Channel
 from monitoring.models import RiskInformation
-from supervision.models import Filing, Finding, WorkCalendarDay
+from schedules.models import CalendarDay
+from supervision.models import Filing, Finding
 from supervision.services import filing_create, filings_check
 from tests.factories import RiskPointFactory
 
@@ -40,10 +41,10 @@ def test_a_step_one_working_day_late_raises_exactly_one_information_once(people,
 
 
 @pytest.mark.parametrize("holiday", [False, True])
-def test_a_step_on_time_or_across_a_holiday_raises_nothing(people, key_power, holiday):
+def test_a_step_on_time_or_across_a_holiday_raises_nothing(bureau, people, key_power, holiday):
     decided = LIMIT
     if holiday:
-        WorkCalendarDay.objects.create(date=MONDAY + datetime.timedelta(days=2), is_workday=False, note="节日")
+        CalendarDay.objects.create(bureau=bureau.ju, date=MONDAY + datetime.timedelta(days=2), kind="holiday", name="节日")
         decided = LIMIT + datetime.timedelta(days=1)  # the holiday gives one more day
     data, done = case(key_power, decided=decided, closed=decided)
     filing = filing_create(actor=people.staff_a, power=key_power, data=data, done=done)

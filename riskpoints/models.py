@@ -247,3 +247,38 @@ class RegisterImport(models.Model):
     @property
     def errors_left_off(self):
         return max(self.error_count - len(self.errors), 0)
+
+
+class RiskTally(models.Model):
+    """How many risk points share one combination of the register's filter fields.
+
+    On PostgreSQL, triggers on the risk point table keep these rows in the same transaction as
+    every insert, update and delete (bulk imports and carry-overs included; see migration
+    0005), so the register's total and per-level counts add up a few thousand rows instead of
+    scanning a province's 300,000. On SQLite there are no triggers and the register counts its
+    rows directly (``selectors.register_counts``). Derived data: no history of its own.
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey(Post, null=True, on_delete=models.CASCADE, related_name="+")
+    level = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=20)
+    kind = models.CharField(max_length=20)
+    carry_decision = models.CharField(max_length=20)
+    key_area = models.CharField(max_length=20)
+    n = models.IntegerField(default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "unit"
+
+    # One row per combination: a unique index with NULLS NOT DISTINCT, made by the migration on
+    # PostgreSQL only (the triggers' ON CONFLICT needs it; SQLite keeps no tallies).
+    TALLY_FIELDS = ("round_id", "unit_id", "post_id", "level", "status", "kind", "carry_decision", "key_area")
+
+    class Meta:
+        verbose_name = _("风险点计数")
+        verbose_name_plural = _("风险点计数")
+
+    def __str__(self):
+        return f"{self.round_id}/{self.unit_id}/{self.level}: {self.n}"

@@ -45,9 +45,9 @@ def test_register_scope_and_level_counts(people, risks, client_for):
     html = client_for(people.staff_a).get(reverse("riskpoints:list")).content.decode()
     assert "审核走过场" in html and "选择性执法" not in html
     response = client_for(people.office).get(reverse("riskpoints:list"))
-    assert response.context["counts"] == {"l1": 1, "l2": 1, "l3": 0, "key_post": 0, "key_area": 0}
+    assert response.context["counts"] == {"l1": 1, "l2": 1, "l3": 0, "key_post": 0, "key_area": 0, "total": 2}
     response = client_for(people.office).get(reverse("riskpoints:list"), {"level": 1})
-    assert response.context["counts"] == {"l1": 1, "l2": 0, "l3": 0, "key_post": 0, "key_area": 0}
+    assert response.context["counts"] == {"l1": 1, "l2": 0, "l3": 0, "key_post": 0, "key_area": 0, "total": 1}
 
 
 @pytest.mark.parametrize("size", [3, 40])

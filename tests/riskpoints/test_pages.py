@@ -101,5 +101,5 @@ def test_flow_step_markers_link_to_the_register(people, bureau, power_a, client_
     assert 'fill="#dc3545"' not in client_for(people.leader_b).get(reverse("powers:list")).content.decode()
 
 
-REGISTER_QUERIES = 17
+REGISTER_QUERIES = 18
 TABLE_QUERIES = 13

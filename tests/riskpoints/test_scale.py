@@ -190,3 +190,46 @@ def test_the_level_ordered_cursor_is_typed(bureau):
     RiskPointFactory.create_batch(3, unit=bureau.a)
     page = keyset_page(RiskPoint.objects.all(), order=["level", "code"], per_page=1, after=encode(["x", "T"]))
     assert not page.has_previous  # an undecodable value is no cursor
+
+
+# The 一览表's rows as the template drew them before they were written in Python.
+TEMPLATE_ROWS = """{% load i18n %}{% for post, risks in groups %}{% for risk in risks %}<tr>
+{% if forloop.first %}<th scope="rowgroup" rowspan="{{ risks|length }}" class="fw-semibold">{% if post %}{{ post.name }}<div class="small fw-normal text-muted">{{ post.get_tier_display }}{% if post.is_key %}<br>{% translate "关键岗位" %}{% endif %}</div>{% else %}{% translate "（部门/单位层面）" %}{% endif %}</th>{% endif %}
+<td class="small">{{ risk.power|default:"—" }}</td>
+<td class="small">{{ risk.step.name|default:"—" }}</td>
+<td class="small"><strong>{{ risk.title }}</strong><div>{{ risk.description }}</div>{% if risk.key_area %}<div class="text-muted key-area">{% translate "重点领域" %}：{{ risk.get_key_area_display }}</div>{% endif %}<span class="d-print-none">{% include "includes/status_badge.html" with object=risk %}</span></td>
+<td class="text-nowrap">{{ risk.get_level_display }}</td>
+<td class="small">{% for m in risk.plan.measures.all %}<div>{{ forloop.counter }}. {{ m.content }} <span class="text-muted">（{% translate "落实" %}：{{ m.responsible.display_name }}{% if m.supervisor %}；{% translate "监督" %}：{{ m.supervisor.display_name }}{% endif %}）</span></div>{% empty %}<span class="text-danger">{% translate "未制定" %}</span>{% endfor %}</td>
+{% include "controls/_layer_cells.html" with plan=risk.plan %}
+</tr>{% endfor %}{% endfor %}"""
+
+
+def test_the_unit_tables_rows_are_those_the_template_drew(people, bureau, client_for):
+    import datetime
+    import re
+
+    from django.template import engines
+
+    from controls.models import ControlPlan, Measure
+    from riskpoints.views import _table_rows
+
+    key_post = PostFactory(unit=bureau.a, name="审批岗<b>", is_key=True)
+    plain_post = PostFactory(unit=bureau.a, name="内勤岗", is_key=False)
+    with_plan = RiskPointFactory(unit=bureau.a, post=key_post, finding_level="post", title="违规 <审批>", key_area="penalty")
+    plan = ControlPlan.objects.create(risk_point=with_plan, direct_responsible=people.staff_a, leader_responsible=people.leader_a)
+    Measure.objects.create(plan=plan, kind="system", content="双人审核 & 复核", responsible=people.staff_a,
+                           supervisor=people.head_a, due_date=datetime.date(2030, 1, 1))
+    Measure.objects.create(plan=plan, kind="system", content="公开", responsible=people.head_a, due_date=datetime.date(2030, 1, 1))
+    RiskPointFactory(unit=bureau.a, post=key_post, finding_level="post", level=1, status=Status.PUBLISHED)
+    RiskPointFactory(unit=bureau.a, post=plain_post, finding_level="post", level=3)
+    RiskPointFactory(unit=bureau.a, title="部门层面")
+    rows, _ = _table_rows(people.office, unit=bureau.a)
+    groups = {}
+    for risk in rows:
+        groups.setdefault(risk.post, []).append(risk)
+    before = engines["django"].from_string(TEMPLATE_ROWS).render({"groups": list(groups.items())})
+    html = client_for(people.office).get(reverse("riskpoints:unit_table", args=[bureau.a.pk])).content.decode()
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    squash = lambda text: re.sub(r"\s+", "", text.replace("{# The rows", ""))  # noqa: E731
+    assert squash(body) == squash(before)
+    assert "审批岗&lt;b&gt;" in body and "双人审核 &amp; 复核" in body

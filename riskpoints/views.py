@@ -1,6 +1,6 @@
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,11 +19,12 @@ from review.choices import Action, Status
 from review.views import CompileView, DeleteView, HistoryView, TransitionView, editable_or_new, review_context
 from review.workflow import EDITOR, OFFICE
 
-from .choices import FACTORS
+from .choices import FACTORS, ExportState
+from .exports import export_filter, export_in_request, register_export_start
 from .filters import RiskPointFilter
 from .forms import ImportForm, RiskPointForm, RubricForm
+from .models import AssessmentRubric, RegisterExport, RegisterImport, RiskPoint
 from .paper import unit_table_rows
-from .models import AssessmentRubric, RegisterImport, RiskPoint
 from .selectors import current_round, register_counts, register_for, register_page
 from .services import risk_carry_decide, risk_create, risk_update, rubric_for, rubric_save
 from .xlsx import COLUMNS, register_import_start, register_workbook, template_workbook, xlsx_response
@@ -305,13 +306,36 @@ class RubricView(View):
 # --- Excel ---------------------------------------------------------------------------------------
 
 class ExportView(View):
-    """The register exactly as filtered on the list page, as .xlsx."""
+    """The register exactly as filtered on the list page, as .xlsx: a short list at once, a
+    long one (``exports.IN_REQUEST_MAX``) built in the background after the user confirms."""
 
     def get(self, request):
-        qs = register_for(request.user).select_related("unit", "post", "power", "step", "round").prefetch_related(
-            "plan__measures__responsible")
-        f = RiskPointFilter(data=request.GET, queryset=qs, user=request.user, current_round=current_round(request.user))
-        return xlsx_response(register_workbook(f.qs.order_by("code")), f"risk-register-{timezone.localdate():%Y%m%d}.xlsx")
+        f = export_filter(request.user, request.GET)
+        if export_in_request(f):
+            return xlsx_response(register_workbook(f.qs.order_by("code")), f"risk-register-{timezone.localdate():%Y%m%d}.xlsx")
+        return render(request, "riskpoints/export_confirm.html", {"total": register_counts(f)["total"]})
+
+    def post(self, request):
+        job = register_export_start(actor=request.user, query=request.GET.urlencode())
+        return redirect(job)
+
+
+class ExportStatusView(View):
+    """How a background export is going; when it is ready, the link to download it."""
+
+    def get(self, request, pk):
+        job = get_object_or_404(RegisterExport.objects.filter(created_by=request.user), pk=pk)
+        template = "riskpoints/_export_progress.html" if request.headers.get("HX-Request") else "riskpoints/export_status.html"
+        return render(request, template, {"job": job})
+
+
+class ExportDownloadView(View):
+    """The finished workbook, to the user who asked for it only."""
+
+    def get(self, request, pk):
+        job = get_object_or_404(RegisterExport.objects.filter(created_by=request.user, state=ExportState.DONE), pk=pk)
+        return FileResponse(job.file.open("rb"), as_attachment=True,
+                            filename=f"risk-register-{timezone.localtime(job.created_at):%Y%m%d-%H%M}.xlsx")
 
 
 class TemplateView(View):

@@ -499,22 +499,65 @@ def _check_stored(job):
 GRADE_LABEL = {3: "高", 2: "中", 1: "低"}
 
 
-def register_workbook(risks):
+def register_rows(risks):
     """The register rows ``risks`` (with unit, post, power, step, round and the plan's measures
-    loaded) as a workbook: the import's columns first, then what only an export shows."""
-    rows = []
+    loaded) as sheet rows: the import's columns first, then what only an export shows. Each
+    choice's label is looked up once per value, not once per cell (300,000 rows)."""
+    labels = {name: {value: str(label) for value, label in RiskPoint._meta.get_field(name).flatchoices}
+              for name in ("finding_level", "kind", "found_by", "level", "status", "key_area")}
+    suggested = {value: str(label) for value, label in RiskLevel.choices}
     for r in risks:
         measures = list(r.plan.measures.all()) if hasattr(r, "plan") else []
-        rows.append([
+        yield [
             r.unit.code, r.post.name if r.post else "", r.power.code if r.power else "", r.step.name if r.step else "",
-            r.get_finding_level_display(), r.get_kind_display(), r.get_found_by_display(), r.title, r.description,
-            *(GRADE_LABEL[getattr(r, k)] for k in ("importance", "discretion", "probability", "harm")),
-            r.get_level_display(), r.level_reason, r.code, r.round.year, RiskLevel(r.suggested_level).label,
-            r.get_status_display(), "\n".join(f"{i}. {m.content}" for i, m in enumerate(measures, 1)),
+            labels["finding_level"][r.finding_level], labels["kind"][r.kind], labels["found_by"][r.found_by], r.title,
+            r.description, *(GRADE_LABEL[getattr(r, k)] for k in ("importance", "discretion", "probability", "harm")),
+            labels["level"][r.level], r.level_reason, r.code, r.round.year, suggested[r.suggested_level],
+            labels["status"][r.status], "\n".join(f"{i}. {m.content}" for i, m in enumerate(measures, 1)),
             "、".join(dict.fromkeys(m.responsible.display_name for m in measures)),
-            "是" if r.post and r.post.is_key else "", r.get_key_area_display() if r.key_area else "",
-        ])
-    return _workbook(HEADERS + EXPORT_EXTRA, rows, {"风险表现形式": 40, "防控措施": 50, "风险点": 20})
+            "是" if r.post and r.post.is_key else "", labels["key_area"].get(r.key_area, "") if r.key_area else "",
+        ]
+
+
+REGISTER_WIDTHS = {"风险表现形式": 40, "防控措施": 50, "风险点": 20}
+
+
+def register_workbook(risks):
+    """The register rows ``risks`` as a workbook (``register_rows``)."""
+    return _workbook(HEADERS + EXPORT_EXTRA, register_rows(risks), REGISTER_WIDTHS)
+
+
+def register_workbook_stream(risks, out):
+    """The same workbook written to the file ``out`` row by row (openpyxl's write-only mode,
+    lxml): memory stays flat however many rows ``risks`` yields. For a whole register."""
+    from openpyxl.cell import WriteOnlyCell
+
+    headers = HEADERS + EXPORT_EXTRA
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet()
+    for i, header in enumerate(headers, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = REGISTER_WIDTHS.get(header, max(10, len(header) * 2 + 2))
+    ws.freeze_panes = "A2"
+    head = []
+    for header in headers:
+        cell = WriteOnlyCell(ws, value=header)
+        cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="F2DCDB")
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        head.append(cell)
+    ws.append(head)
+    count = 0
+    for row in register_rows(risks):
+        cells = []
+        for value in map(_data_value, row):
+            cell = WriteOnlyCell(ws, value=value)
+            if isinstance(value, str):  # as ``append_data_row``: text stays text, never a formula
+                cell.data_type = "s"
+                cell.quotePrefix = value.startswith(FORMULA_PREFIXES)
+            cells.append(cell)
+        ws.append(cells)
+        count += 1
+    wb.save(out)
+    return count
 
 
 def template_workbook():

@@ -39,6 +39,7 @@ from org.models import Post, Unit, User
 from powers.models import PowerItem
 from public.exposure import public_power, public_risk
 from public.models import Publication, PublicationEntry
+from public.selectors import current_entries_refresh
 from review.choices import Status
 from riskpoints.models import AssessmentRubric, RiskPoint
 
@@ -197,6 +198,7 @@ class Runner:
         cookies = {"office": self.session_cookie("bench_office"), "staff": self.session_cookie("bench_staff"),
                    "anonymous": "", "admin": self.session_cookie("bench_admin")}
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so that the server below is stopped too
+        current_entries_refresh()  # the seed wrote its publication directly, not through the services
         server = self.start_server()
         try:
             self.out.write(f"gunicorn 2 workers × 2 threads, {connection.vendor}, Redis cache; "

@@ -16,6 +16,8 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q
 from django.db.models.constants import LOOKUP_SEP
 
+from .inputs import BIGINT_MAX
+
 MAX_CURSOR = 1000  # characters: a cursor is a few values, not a document
 
 
@@ -43,6 +45,10 @@ def decode(cursor, model, order):
     try:
         values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         if not isinstance(values, list) or len(values) != len(order):
+            return None
+        if any(not isinstance(v, (str, int)) or isinstance(v, str) and "\x00" in v for v in values):
+            return None  # PostgreSQL refuses NUL in a string; a list or a map is no field's value
+        if any(isinstance(v, int) and abs(v) > BIGINT_MAX for v in values):
             return None
         return [_field(model, path.lstrip("-")).to_python(v) for path, v in zip(order, values)]
     except (binascii.Error, ValueError, TypeError, ValidationError, FieldDoesNotExist, UnicodeDecodeError):

@@ -1,8 +1,10 @@
 """What the public pages read: entries of current publications, newest copy of each item."""
 
+import hashlib
+
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, Exists, Max, OuterRef, Subquery
+from django.db.models import Exists, Max, OuterRef, Subquery
 from django.utils import timezone
 
 from org.models import Unit
@@ -27,10 +29,12 @@ def _mark_key():
 
 
 def _stamp():
-    """What the current set depends on: the day, and every publication's state change."""
-    s = Publication.objects.aggregate(n=Count("pk"), last=Max("pk"), p=Max("published_at"), w=Max("withdrawn_at"),
-                                      s=Max("superseded_at"))
-    return f"{timezone.localdate():%Y%m%d}|" + "|".join(str(s[k]) for k in ("n", "last", "p", "w", "s"))
+    """What the current set depends on: which publications are current today, and when any
+    was last published, withdrawn or replaced. A new day usually changes neither, and then
+    costs no refresh."""
+    ids = ",".join(str(pk) for pk in Publication.objects.current().order_by("pk").values_list("pk", flat=True))
+    s = Publication.objects.aggregate(p=Max("published_at"), w=Max("withdrawn_at"), s=Max("superseded_at"))
+    return hashlib.sha256(f"{ids}|{s['p']}|{s['w']}|{s['s']}".encode()).hexdigest()
 
 
 def current_entries_refresh():
@@ -50,7 +54,7 @@ def current_entries_refresh():
             mark.save()
     # Set even inside a caller's transaction: if that rolls back, the publications' change
     # rolls back with the flags, which then still match them.
-    cache.set(_mark_key(), stamp.split("|", 1)[0], 24 * 3600)
+    cache.set(_mark_key(), f"{timezone.localdate():%Y%m%d}", 24 * 3600)
 
 
 def current_entries(kind, today=None):

@@ -7,6 +7,7 @@ from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from org.inputs import search_term
 from org.keyset import keyset_page
 from org.scoping import user_bureau
 
@@ -109,7 +110,7 @@ def register_page(filterset, params):
     order = [filterset.filters["ordering"].get_ordering_value(p) for p in ordering or []][:1]
     order = [o for o in order if o.lstrip("-") != "code"] + [order[0] if order and order[0].lstrip("-") == "code" else "code"]
     rows = filterset.qs
-    start = (params.get("from") or "").strip()[:40]
+    start = search_term(params.get("from"), max_length=40)
     if start and order == ["code"]:
         rows = rows.filter(code__gte=start)
     return keyset_page(rows, order=order, per_page=settings.PAGINATE_BY,

@@ -545,16 +545,18 @@ def register_workbook_stream(risks, out):
         cell.alignment = Alignment(vertical="center", wrap_text=True)
         head.append(cell)
     ws.append(head)
+    def text(value):
+        # As ``append_data_row``: text that looks like a formula stays text. Other values go
+        # in as they are, which write-only mode stores as plain strings and numbers.
+        if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+            cell = WriteOnlyCell(ws, value=value)
+            cell.data_type, cell.quotePrefix = "s", True
+            return cell
+        return value
+
     count = 0
     for row in register_rows(risks):
-        cells = []
-        for value in map(_data_value, row):
-            cell = WriteOnlyCell(ws, value=value)
-            if isinstance(value, str):  # as ``append_data_row``: text stays text, never a formula
-                cell.data_type = "s"
-                cell.quotePrefix = value.startswith(FORMULA_PREFIXES)
-            cells.append(cell)
-        ws.append(cells)
+        ws.append([text(_data_value(v)) for v in row])
         count += 1
     wb.save(out)
     return count

@@ -177,13 +177,20 @@ def test_the_register_pages_through_every_row_and_jumps_to_a_code(people, bureau
 
 
 @pytest.mark.parametrize("cursor", ["", "x", "!!!!", encode(["a", "b"]), encode([{"a": 1}]), "A" * 5000,
-                                    encode(["\x00"]), encode([10**30])])
+                                    encode(["\x00"]), encode(["T-\x00"]), encode([10**30]),
+                                    encode([2, "\x00"]), encode([[1], "a"])])
 def test_a_bad_cursor_opens_the_first_page(people, bureau, client_for, cursor):
     RiskPointFactory.create_batch(3, unit=bureau.a)
     client = client_for(people.office)
-    for param in ("after", "before"):
-        response = client.get(reverse("riskpoints:list"), {param: cursor, "ordering": "-updated"})
+    for param, ordering in itertools.product(("after", "before"), ("-updated", "code", "level")):
+        response = client.get(reverse("riskpoints:list"), {param: cursor, "ordering": ordering})
         assert response.status_code == 200
+
+
+@pytest.mark.parametrize("start", ["\x00", "T-\x00", "A" * 5000, "①", "%_"])
+def test_a_bad_jump_is_no_error(people, bureau, client_for, start):
+    RiskPointFactory.create_batch(3, unit=bureau.a)
+    assert client_for(people.office).get(reverse("riskpoints:list"), {"from": start}).status_code == 200
 
 
 def test_the_level_ordered_cursor_is_typed(bureau):

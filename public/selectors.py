@@ -45,9 +45,10 @@ def current_entries_refresh():
         mark, _created = CurrentEntriesMark.objects.select_for_update().get_or_create(pk=1)
         stamp = _stamp()
         if mark.stamp != stamp:
-            ids = _newest_current(EntryKind.POWER).union(_newest_current(EntryKind.RISK)).values("pk")
-            PublicationEntry.objects.filter(current=True).exclude(pk__in=ids).update(current=False)
-            PublicationEntry.objects.filter(current=False, pk__in=ids).update(current=True)
+            for kind in EntryKind.values:
+                ids = _newest_current(kind).values("pk")
+                PublicationEntry.objects.filter(kind=kind, current=True).exclude(pk__in=ids).update(current=False)
+                PublicationEntry.objects.filter(kind=kind, current=False, pk__in=ids).update(current=True)
             unit_order = Subquery(Unit.objects.filter(pk=OuterRef("unit_id")).values("order")[:1])
             PublicationEntry.objects.filter(current=True).exclude(unit_order=unit_order).update(unit_order=unit_order)
             mark.stamp = stamp

@@ -61,8 +61,8 @@ def register_counts(filterset):
     The same filter set filters the tallies: their fields have the risk point's names, so the
     rules of each filter live only in ``RiskPointFilter``.
     """
-    data = filterset.form.cleaned_data if filterset.is_bound and filterset.is_valid() else {}
-    if connection.vendor != "postgresql" or any(data.get(name) not in (None, "") for name in ROW_FILTERS):
+    rows_needed = any(filterset.data.get(name) for name in ROW_FILTERS)
+    if connection.vendor != "postgresql" or rows_needed or not (filterset.is_bound and filterset.is_valid()):
         return level_counts(filterset.qs)
     data = filterset.data.copy()
     data.pop("ordering", None)  # orders rows, and a tally has no code to order by

@@ -100,14 +100,33 @@ class PublicationEntry(models.Model):
     search_text = models.TextField(blank=True)
     revision = models.PositiveIntegerField()
     data = models.JSONField()
+    # Materialised by ``selectors.current_entries_refresh`` whenever the set of current
+    # publications changes: whether this is the copy the public sees of its item today, and its
+    # unit's place in the catalogue's order, so that a public page is an indexed read.
+    current = models.BooleanField(default=False)
+    unit_order = models.IntegerField(default=0)
 
     class Meta:
         ordering = ["code"]
         constraints = [models.UniqueConstraint(fields=["publication", "kind", "code"], name="entry_unique_per_publication")]
-        indexes = [models.Index(fields=["kind", "code"]), models.Index(fields=["kind", "unit"])]
+        indexes = [models.Index(fields=["kind", "code"]), models.Index(fields=["kind", "unit"]),
+                   # The catalogue's pages: current entries of a kind in unit order, then code.
+                   models.Index(fields=["kind", "current", "unit_order", "code"], name="entry_current_order"),
+                   # The catalogue's unit filter and its per-unit counts.
+                   models.Index(fields=["kind", "current", "unit"], name="entry_current_unit")]
 
     def __str__(self):
         return f"{self.code} {self.title}"
+
+
+class CurrentEntriesMark(models.Model):
+    """The day and the publications' state for which ``PublicationEntry.current`` was last
+    worked out (one row); a different day or state makes the next public read refresh it."""
+
+    stamp = models.CharField(max_length=200, blank=True)
+
+    def __str__(self):
+        return self.stamp
 
 
 class VisitorQuota(models.Model):

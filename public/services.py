@@ -25,7 +25,7 @@ from riskpoints.models import RiskPoint
 from . import hooks
 from .exposure import public_power, public_risk
 from .models import EntryKind, Publication, PublicationEntry, PublicationState, VisitorQuota
-from .selectors import current_entries
+from .selectors import current_entries, current_entries_refresh
 
 
 def _require_office(actor, bureau):
@@ -111,6 +111,7 @@ def publication_publish(*, actor, publication):
         locked.state, locked.published_by, locked.published_at = PublicationState.PUBLISHED, actor, timezone.now()
         locked._history_user = actor
         locked.save()
+        current_entries_refresh()
         hooks.released(locked)
     return locked
 
@@ -221,6 +222,7 @@ def publication_withdraw(*, actor, publication, reason):
         locked.withdraw_reason = reason.strip()
         locked._history_user = actor
         locked.save()
+        current_entries_refresh()
     return locked
 
 

@@ -133,7 +133,7 @@ class CatalogueView(View):
         entries, q = self.filtered(request)
         extra = self.narrow(request, entries)
         entries = extra.pop("entries", entries)
-        page = Paginator(entries.order_by("unit__order", "code"), self.paginate_by).get_page(request.GET.get("page"))
+        page = Paginator(entries.order_by("unit_order", "code"), self.paginate_by).get_page(request.GET.get("page"))
         return render(request, self.template_name, {
             "page_obj": page, "q": q, "units": _units_with(current_entries(self.kind)),
             "unit": request.GET.get("unit", ""), **extra,

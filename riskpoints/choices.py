@@ -106,3 +106,12 @@ class ImportState(models.TextChoices):
     DONE = "done", _("已导入")
     REFUSED = "refused", _("有错误，未导入")
     FAILED = "failed", _("处理出错，未导入")
+
+
+class ExportState(models.TextChoices):
+    """Where a register export built in the background stands; the last two are final."""
+
+    QUEUED = "queued", _("排队等候")
+    RUNNING = "running", _("正在生成")
+    DONE = "done", _("已生成")
+    FAILED = "failed", _("生成出错")

@@ -1,5 +1,4 @@
 import django_filters
-from django.db.models import Q
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -8,11 +7,13 @@ from org.inputs import BIGINT_MAX
 from org.choices import PostTier
 from org.models import Post, Unit
 from org.scoping import user_bureau, visible_unit_ids
+from org.widgets import QuickSelect
 from review.choices import Status
 from review.filters import ListFilterSet, stage_filter
 
 from .choices import GRADES, CarryDecision, KeyArea, RiskKind, RiskLevel
 from .models import RiskPoint, Round
+from .selectors import search_q
 
 
 ANY_KEY_AREA = "any"
@@ -22,8 +23,8 @@ NO_POST = "none"  # the tier filter's choice for department- and unit-level find
 class RiskPointFilter(ListFilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
     round = django_filters.ModelChoiceFilter(label=_("年度"), queryset=Round.objects.none(), empty_label=None)
-    unit = django_filters.ModelChoiceFilter(label=_("单位"), queryset=Unit.objects.none(), method="in_unit")
-    post = django_filters.ModelChoiceFilter(label=_("岗位"), queryset=Post.objects.none())
+    unit = django_filters.ModelChoiceFilter(label=_("单位"), queryset=Unit.objects.none(), method="in_unit", widget=QuickSelect)
+    post = django_filters.ModelChoiceFilter(label=_("岗位"), queryset=Post.objects.none(), widget=QuickSelect)
     level = django_filters.ChoiceFilter(label=_("等级"), choices=RiskLevel.choices)
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=RiskKind.choices)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Status.choices)
@@ -90,9 +91,7 @@ class RiskPointFilter(ListFilterSet):
 
     def search(self, queryset, name, value):
         value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(code__icontains=value) | Q(title__icontains=value) | Q(description__icontains=value))
+        return queryset.filter(search_q(value)) if value else queryset
 
 
 

@@ -18,8 +18,8 @@ from powers.models import FlowStep, PowerItem
 from review.models import Reviewable
 
 from .choices import (
-    FACTOR_NAMES, GRADES, LEVEL_COLOURS, CarryDecision, FindingLevel, FoundBy, ImportState, KeyArea, RiskKind,
-    RiskLevel,
+    FACTOR_NAMES, GRADES, LEVEL_COLOURS, CarryDecision, ExportState, FindingLevel, FoundBy, ImportState, KeyArea,
+    RiskKind, RiskLevel,
 )
 
 
@@ -247,3 +247,83 @@ class RegisterImport(models.Model):
     @property
     def errors_left_off(self):
         return max(self.error_count - len(self.errors), 0)
+
+
+class RiskTally(models.Model):
+    """How many risk points share one combination of the register's filter fields.
+
+    On PostgreSQL, triggers on the risk point table keep these rows in the same transaction as
+    every insert, update and delete (bulk imports and carry-overs included; see migration
+    0005), so the register's total and per-level counts add up a few thousand rows instead of
+    scanning a province's 300,000. On SQLite there are no triggers and the register counts its
+    rows directly (``selectors.register_counts``). Derived data: no history of its own.
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey(Post, null=True, on_delete=models.CASCADE, related_name="+")
+    level = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=20)
+    kind = models.CharField(max_length=20)
+    carry_decision = models.CharField(max_length=20)
+    key_area = models.CharField(max_length=20)
+    n = models.IntegerField(default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "unit"
+
+    # One row per combination: a unique index with NULLS NOT DISTINCT, made by the migration on
+    # PostgreSQL only (the triggers' ON CONFLICT needs it; SQLite keeps no tallies).
+    TALLY_FIELDS = ("round_id", "unit_id", "post_id", "level", "status", "kind", "carry_decision", "key_area")
+
+    class Meta:
+        verbose_name = _("风险点计数")
+        verbose_name_plural = _("风险点计数")
+
+    def __str__(self):
+        return f"{self.round_id}/{self.unit_id}/{self.level}: {self.n}"
+
+
+def _export_file_name(instance, filename):
+    return f"exports/riskpoints/{uuid.uuid4().hex}.xlsx"
+
+
+class RegisterExport(models.Model):
+    """One export of the register as filtered on the list page, built by a background task.
+
+    A whole register (300,000 rows) takes a minute to write; no web request waits for it. The
+    worker writes the workbook row by row into the default storage, which web processes share,
+    and only the user who asked may download it.
+    """
+
+    STALLED_AFTER = timedelta(hours=1)
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("导出人"), on_delete=models.CASCADE,
+                                   related_name="+")
+    query = models.CharField(_("筛选条件"), max_length=2000, blank=True)
+    state = models.CharField(_("状态"), max_length=20, choices=ExportState.choices, default=ExportState.QUEUED)
+    rows = models.PositiveIntegerField(_("行数"), default=0)
+    file = models.FileField(_("文件"), upload_to=_export_file_name, max_length=200, blank=True)
+    created_at = models.DateTimeField(_("导出时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    FINAL = (ExportState.DONE, ExportState.FAILED)
+
+    class Meta:
+        verbose_name = _("风险点导出")
+        verbose_name_plural = _("风险点导出")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.created_by} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("riskpoints:export_status", args=[self.pk])
+
+    @property
+    def finished(self):
+        return self.state in self.FINAL
+
+    @property
+    def stalled(self):
+        return not self.finished and timezone.now() - self.created_at > self.STALLED_AFTER

@@ -1,16 +1,20 @@
 """Reads of risk points with the user's scope."""
 
-from django.db.models import Count, Min, Q
+from django.conf import settings
+from django.db import connection, models
+from django.db.models import Count, Min, Q, Sum
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from org.inputs import parse_int
+from org.inputs import parse_int, search_term
+from org.keyset import keyset_page
 from org.scoping import user_bureau
 from review.choices import PRINTED_STATES
 
 from .choices import LEVEL_COLOURS, CarryDecision, RiskLevel
-from .models import RiskPoint, Round
+from .models import RiskPoint, RiskTally, Round
 
 
 def open_round(bureau):
@@ -91,21 +95,69 @@ def year_query(round_):
     return f"?year={round_.year}" if round_ else ""
 
 
-def register_for(user, *, with_retired=False):
-    """Risk points the user may see, without those retired in the yearly reassessment (unless
-    asked for: the register filtered on 已撤销 lists them)."""
-    qs = RiskPoint.objects.for_user(user)
+def asks_retired(data):
+    """Whether a register's query asks for the risk points retired in the yearly reassessment
+    (the 已撤销 filter): only then are they listed."""
+    return data.get("carry") == CarryDecision.RETIRED
+
+
+def register_for(user, model=RiskPoint, *, with_retired=False):
+    """Risk points the user may see, without those retired in the yearly reassessment unless
+    asked for (or, with ``model=RiskTally``, the tallies of those same rows)."""
+    qs = model.objects.for_user(user)
     return qs if with_retired else qs.exclude(carry_decision=CarryDecision.RETIRED)
 
 
-def level_counts(queryset):
-    """Counts of a (filtered) register by level (``l1``..``l3``), on 关键岗位 (``key_post``) and
-    in the 重点领域 (``key_area``), in one query."""
-    return queryset.aggregate(
-        **{f"l{lvl}": Count("pk", filter=Q(level=lvl)) for lvl in (1, 2, 3)},
-        key_post=Count("pk", filter=Q(post__is_key=True)),
-        key_area=Count("pk", filter=~Q(key_area="")),
+def level_counts(queryset, count=None):
+    """Counts of a (filtered) register by level (``l1``..``l3``), on 关键岗位 (``key_post``), in the
+    重点领域 (``key_area``) and in all (``total``), in one query. ``count`` adds up tallies."""
+    count = count or (lambda **kw: Count("pk", **kw))
+    counts = queryset.order_by().aggregate(
+        **{f"l{lvl}": count(filter=Q(level=lvl)) for lvl in (1, 2, 3)},
+        key_post=count(filter=Q(post__is_key=True)),
+        key_area=count(filter=~Q(key_area="")),
     )
+    counts = {k: v or 0 for k, v in counts.items()}
+    counts["total"] = counts["l1"] + counts["l2"] + counts["l3"]  # every level is one of three (a constraint)
+    return counts
+
+
+# Filters the tallies cannot answer: they need the rows themselves.
+ROW_FILTERS = ("q", "power", "step", "importance", "discretion", "probability", "harm", "origin", "registered_from",
+               "registered_to")
+
+
+def register_counts(filterset):
+    """``level_counts`` of a filtered register, read from the tallies the database keeps
+    (``RiskTally``) when the filters are ones a tally has, else by counting the filtered rows.
+
+    The same filter set filters the tallies: their fields have the risk point's names, so the
+    rules of each filter live only in ``RiskPointFilter``.
+    """
+    rows_needed = any(filterset.data.get(name) for name in ROW_FILTERS)
+    if connection.vendor != "postgresql" or rows_needed or not (filterset.is_bound and filterset.is_valid()):
+        return level_counts(filterset.qs)
+    data = filterset.data.copy()
+    data.pop("ordering", None)  # orders rows, and a tally has no code to order by
+    tallies = type(filterset)(data=data, queryset=register_for(filterset.user, RiskTally), user=filterset.user,
+                              current_round=None)
+    return level_counts(tallies.qs, count=lambda **kw: Sum("n", **kw))
+
+
+def search_q(term):
+    """Risk points whose code, title or description contain ``term``, any case.
+
+    On PostgreSQL the one- and two-character pieces of the three columns are in a GIN index
+    (migration 0005): the keyword's pieces find the candidates there and LIKE checks them;
+    elsewhere LIKE alone.
+    """
+    like = Q(code__icontains=term) | Q(title__icontains=term) | Q(description__icontains=term)
+    if connection.vendor != "postgresql":
+        return like
+    table = RiskPoint._meta.db_table
+    grams = RawSQL(f'riskpoints_grams("{table}"."code" || \' \' || "{table}"."title" || \' \' || "{table}"."description")'
+                   " @> riskpoints_keyword_grams(%s)", [term], output_field=models.BooleanField())
+    return Q(grams) & like
 
 
 def flow_step_styles(power, user):
@@ -122,3 +174,17 @@ def flow_step_styles(power, user):
         }
         for r in rows
     }
+
+
+def register_page(filterset, params):
+    """One keyset page of a filtered register, in the filter's order with the code last;
+    ``from`` (a code) opens the register, in code order, at that code."""
+    ordering = filterset.form.cleaned_data.get("ordering") if filterset.is_bound and filterset.is_valid() else None
+    order = [filterset.filters["ordering"].get_ordering_value(p) for p in ordering or []][:1]
+    order = [o for o in order if o.lstrip("-") != "code"] + [order[0] if order and order[0].lstrip("-") == "code" else "code"]
+    rows = filterset.qs
+    start = search_term(params.get("from"), max_length=40)
+    if start and order == ["code"]:
+        rows = rows.filter(code__gte=start)
+    return keyset_page(rows, order=order, per_page=settings.PAGINATE_BY,
+                       after=params.get("after"), before=params.get("before"))

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,13 +20,14 @@ from review.choices import Action, Status
 from review.views import CompileView, DeleteView, HistoryView, TransitionView, editable_or_new, review_context
 from review.workflow import EDITOR, OFFICE
 
-from .choices import FACTORS, CarryDecision
+from .choices import FACTORS, CarryDecision, ExportState
+from .exports import export_filter, export_in_request, register_export_start
 from .filters import PostFilter, RiskPointFilter
 from .forms import ImportForm, RiskPointForm, RubricForm
-from .models import AssessmentRubric, RegisterImport, RiskPoint
+from .models import AssessmentRubric, RegisterExport, RegisterImport, RiskPoint
 from .selectors import (
-    PLAN_PREFETCH, bureau_rounds, current_round, level_counts, post_register, register_for, round_for_year, table_rows,
-    unit_table,
+    PLAN_PREFETCH, asks_retired, bureau_rounds, current_round, level_counts, post_register, register_counts, register_for, register_page,
+    round_for_year, table_rows, unit_table,
 )
 from .services import risk_carry_decide, risk_create, risk_update, rubric_for, rubric_save
 from .xlsx import COLUMNS, posts_workbook, register_import_start, register_workbook, template_workbook, xlsx_response
@@ -34,15 +35,18 @@ from .xlsx import COLUMNS, posts_workbook, register_import_start, register_workb
 
 
 def _asks_retired(request):
-    return request.GET.get("carry") == CarryDecision.RETIRED
+    return asks_retired(request.GET)
 
 
 class RiskListView(FilterView):
-    """The risk register (廉政风险点登记), filtered, counted by level."""
+    """The risk register (廉政风险点登记), filtered, counted by level.
+
+    Pages are read by keyset (``org.keyset``) in the chosen order with the code last, and the
+    counts come from the database's tallies (``register_counts``): no page scans the register.
+    """
 
     filterset_class = RiskPointFilter
     template_name = "riskpoints/riskpoint_list.html"
-    paginate_by = settings.PAGINATE_BY
 
     def get_queryset(self):
         return register_for(self.request.user, with_retired=_asks_retired(self.request)).select_related(
@@ -54,7 +58,8 @@ class RiskListView(FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["counts"] = level_counts(context["filter"].qs)
+        context["counts"] = register_counts(context["filter"])
+        context["page"] = register_page(context["filter"], self.request.GET)
         context["may_create"] = bool(EDITOR.units(self.request.user))
         context["is_office"] = bool(OFFICE.units(self.request.user))
         return context
@@ -342,14 +347,36 @@ class RubricView(View):
 # --- Excel ---------------------------------------------------------------------------------------
 
 class ExportView(View):
-    """The register exactly as filtered on the list page, as .xlsx."""
+    """The register exactly as filtered on the list page, as .xlsx: a short list at once, a
+    long one (``exports.IN_REQUEST_MAX``) built in the background after the user confirms."""
 
     def get(self, request):
-        qs = register_for(request.user, with_retired=_asks_retired(request)).select_related(
-            "unit", "post", "power", "step", "round").prefetch_related(
-            "plan__measures__responsible")
-        f = RiskPointFilter(data=request.GET, queryset=qs, user=request.user, current_round=current_round(request.user))
-        return xlsx_response(register_workbook(f.qs.order_by("code")), f"risk-register-{timezone.localdate():%Y%m%d}.xlsx")
+        f = export_filter(request.user, request.GET, with_retired=_asks_retired(request))
+        if export_in_request(f):
+            return xlsx_response(register_workbook(f.qs.order_by("code")), f"risk-register-{timezone.localdate():%Y%m%d}.xlsx")
+        return render(request, "riskpoints/export_confirm.html", {"total": register_counts(f)["total"]})
+
+    def post(self, request):
+        job = register_export_start(actor=request.user, query=request.GET.urlencode())
+        return redirect(job)
+
+
+class ExportStatusView(View):
+    """How a background export is going; when it is ready, the link to download it."""
+
+    def get(self, request, pk):
+        job = get_object_or_404(RegisterExport.objects.filter(created_by=request.user), pk=pk)
+        template = "riskpoints/_export_progress.html" if request.headers.get("HX-Request") else "riskpoints/export_status.html"
+        return render(request, template, {"job": job})
+
+
+class ExportDownloadView(View):
+    """The finished workbook, to the user who asked for it only."""
+
+    def get(self, request, pk):
+        job = get_object_or_404(RegisterExport.objects.filter(created_by=request.user, state=ExportState.DONE), pk=pk)
+        return FileResponse(job.file.open("rb"), as_attachment=True,
+                            filename=f"risk-register-{timezone.localtime(job.created_at):%Y%m%d-%H%M}.xlsx")
 
 
 class TemplateView(View):

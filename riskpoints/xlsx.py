@@ -19,11 +19,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils import translation
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from org.models import Post, Unit
 from org.sheets import (  # noqa: F401  (append_data_row and the reading helpers are this module's API too)
-    ERROR_LIST_LIMIT, MAX_UNPACKED_BYTES, MAX_UPLOAD_BYTES, SheetErrors, SheetUnreadable, Unreadable, _code, _text, _word,
-    append_data_row, check_upload, read_rows, table_workbook, xlsx_response,
+    ERROR_LIST_LIMIT, FORMULA_PREFIXES, MAX_UNPACKED_BYTES, MAX_UPLOAD_BYTES, SheetErrors, SheetUnreadable, Unreadable,
+    _code, _data_value, _text, _word, append_data_row, check_upload, read_rows, table_workbook, xlsx_response,
 )
 from org.scoping import editable_unit_ids, visible_unit_ids
 from powers.models import PowerItem
@@ -326,23 +329,68 @@ def _check_stored(job):
 GRADE_LABEL = {3: "高", 2: "中", 1: "低"}
 
 
-def register_workbook(risks):
+def register_rows(risks):
     """The register rows ``risks`` (with unit, post, power, step, round and the plan's measures
-    loaded) as a workbook: the import's columns first, then what only an export shows."""
-    rows = []
+    loaded) as sheet rows: the import's columns first, then what only an export shows. Each
+    choice's label is looked up once per value, not once per cell (300,000 rows)."""
+    labels = {name: {value: str(label) for value, label in RiskPoint._meta.get_field(name).flatchoices}
+              for name in ("finding_level", "kind", "found_by", "level", "status", "key_area")}
+    suggested = {value: str(label) for value, label in RiskLevel.choices}
     for r in risks:
         measures = list(r.plan.measures.all()) if hasattr(r, "plan") else []
-        rows.append([
+        yield [
             r.unit.code, r.post.name if r.post else "", r.power.code if r.power else "", r.step.name if r.step else "",
-            r.get_finding_level_display(), r.get_kind_display(), r.get_found_by_display(), r.title, r.description,
-            *(GRADE_LABEL[getattr(r, k)] for k in ("importance", "discretion", "probability", "harm")),
-            r.get_level_display(), r.level_reason, r.get_key_area_display() if r.key_area else NO_KEY_AREA,
-            r.code, r.round.year, RiskLevel(r.suggested_level).label,
-            r.get_status_display(), "\n".join(f"{i}. {m.content}" for i, m in enumerate(measures, 1)),
+            labels["finding_level"][r.finding_level], labels["kind"][r.kind], labels["found_by"][r.found_by], r.title,
+            r.description, *(GRADE_LABEL[getattr(r, k)] for k in ("importance", "discretion", "probability", "harm")),
+            labels["level"][r.level], r.level_reason, labels["key_area"].get(r.key_area, "") if r.key_area else NO_KEY_AREA,
+            r.code, r.round.year, suggested[r.suggested_level],
+            labels["status"][r.status], "\n".join(f"{i}. {m.content}" for i, m in enumerate(measures, 1)),
             "、".join(dict.fromkeys(m.responsible.display_name for m in measures)),
             "是" if r.post and r.post.is_key else "",
-        ])
-    return table_workbook(HEADERS + EXPORT_EXTRA, rows, {"风险表现形式": 40, "防控措施": 50, "风险点": 20})
+        ]
+
+
+REGISTER_WIDTHS = {"风险表现形式": 40, "防控措施": 50, "风险点": 20}
+
+
+def register_workbook(risks):
+    """The register rows ``risks`` as a workbook (``register_rows``)."""
+    return table_workbook(HEADERS + EXPORT_EXTRA, register_rows(risks), REGISTER_WIDTHS)
+
+
+def register_workbook_stream(risks, out):
+    """The same workbook written to the file ``out`` row by row (openpyxl's write-only mode,
+    lxml): memory stays flat however many rows ``risks`` yields. For a whole register."""
+    from openpyxl.cell import WriteOnlyCell
+
+    headers = HEADERS + EXPORT_EXTRA
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet()
+    for i, header in enumerate(headers, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = REGISTER_WIDTHS.get(header, max(10, len(header) * 2 + 2))
+    ws.freeze_panes = "A2"
+    head = []
+    for header in headers:
+        cell = WriteOnlyCell(ws, value=header)
+        cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="F2DCDB")
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        head.append(cell)
+    ws.append(head)
+    def text(value):
+        # As ``append_data_row``: text that looks like a formula stays text. Other values go
+        # in as they are, which write-only mode stores as plain strings and numbers.
+        if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+            cell = WriteOnlyCell(ws, value=value)
+            cell.data_type, cell.quotePrefix = "s", True
+            return cell
+        return value
+
+    count = 0
+    for row in register_rows(risks):
+        ws.append([text(_data_value(v)) for v in row])
+        count += 1
+    wb.save(out)
+    return count
 
 
 def posts_workbook(posts):

@@ -60,12 +60,12 @@ def test_the_admin_edits_the_key_mark():
 ])
 def test_the_register_filters_by_key_post_and_area(people, client_for, marked, query, titles):
     response = client_for(people.office).get(reverse("riskpoints:list"), query)
-    assert {r.title for r in response.context["page_obj"]} == titles
+    assert {r.title for r in response.context["page"]} == titles
 
 
 def test_the_register_counts_key_posts_and_areas(people, client_for, marked):
     response = client_for(people.office).get(reverse("riskpoints:list"))
-    assert response.context["counts"] == {"l1": 1, "l2": 2, "l3": 0, "key_post": 1, "key_area": 2}
+    assert response.context["counts"] == {"l1": 1, "l2": 2, "l3": 0, "key_post": 1, "key_area": 2, "total": 3}
     html = response.content.decode()
     assert "关键岗位 1" in html and "重点领域 2" in html
     response = client_for(people.office).get(reverse("riskpoints:list"), {"level": 2})

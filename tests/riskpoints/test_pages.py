@@ -45,9 +45,9 @@ def test_register_scope_and_level_counts(people, risks, client_for):
     html = client_for(people.staff_a).get(reverse("riskpoints:list")).content.decode()
     assert "审核走过场" in html and "选择性执法" not in html
     response = client_for(people.office).get(reverse("riskpoints:list"))
-    assert response.context["counts"] == {"l1": 1, "l2": 1, "l3": 0, "key_post": 0, "key_area": 0}
+    assert response.context["counts"] == {"l1": 1, "l2": 1, "l3": 0, "key_post": 0, "key_area": 0, "total": 2}
     response = client_for(people.office).get(reverse("riskpoints:list"), {"level": 1})
-    assert response.context["counts"] == {"l1": 1, "l2": 0, "l3": 0, "key_post": 0, "key_area": 0}
+    assert response.context["counts"] == {"l1": 1, "l2": 0, "l3": 0, "key_post": 0, "key_area": 0, "total": 1}
 
 
 @pytest.mark.parametrize("size", [3, 40])
@@ -101,5 +101,5 @@ def test_flow_step_markers_link_to_the_register(people, bureau, power_a, client_
     assert 'fill="#dc3545"' not in client_for(people.leader_b).get(reverse("powers:list")).content.decode()
 
 
-REGISTER_QUERIES = 17
+REGISTER_QUERIES = 18
 TABLE_QUERIES = 16  # the rows, their counts by level, key post and key area, the year selector and the posts' registers

@@ -119,12 +119,17 @@ class EvidenceView(View):
     """
 
     def get(self, request, stored_id):
-        evidence = get_object_or_404(Evidence.objects.for_user(request.user), stored_id=stored_id)
-        response = FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
-                                content_type=evidence.content_type)
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return stored_file_response(get_object_or_404(Evidence.objects.for_user(request.user), stored_id=stored_id))
+
+
+def stored_file_response(stored):
+    """An uploaded file (evidence and the like) under its original name, never shown inline and
+    never cached: only its reader, checked by the caller, receives it."""
+    response = FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.original_name,
+                            content_type=stored.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 class RulesView(View):

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from demo.data import powers as power_data
 from demo.data import supervision as data
-from org.models import Unit
 from powers.models import PowerItem
 from schedules.services import work_calendar
 from supervision.models import Filing, KeyPowerRule, Matter

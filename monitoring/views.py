@@ -9,7 +9,6 @@ from django.views.decorators.http import require_POST
 
 from org.inputs import parse_int
 from review.services import WorkflowError
-from review.workflow import OFFICE
 from riskpoints.choices import FindingLevel, FoundBy
 from riskpoints.forms import RiskPointForm
 from riskpoints.models import RiskPoint
@@ -18,7 +17,7 @@ from schedules.models import CampaignTask, TaskAnswer
 
 from .choices import ProposalState
 from .forms import ProposalDeclineForm, ProposalForm
-from .models import RiskInformation, RiskProposal
+from .models import RiskProposal
 from .selectors import information_for, proposals_waiting
 from .services import (
     information_from_finding, proposal_accept, proposal_channels, proposal_create, proposal_decline, proposal_may_answer,

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,10 +18,11 @@ from org.inputs import parse_int
 from org.scoping import office_bureau
 from review.services import WorkflowError
 from review.views import HistoryView
-from review.workflow import EDITOR, OFFICE
+from review.workflow import OFFICE
 from riskpoints.models import RiskPoint
 from org.sheets import table_workbook, xlsx_response
 
+from controls.views import stored_file_response
 from documents.pdf import pdf_response, render_pdf
 
 from . import handling
@@ -36,7 +37,7 @@ from .models import (
     Assessment, InformationFile, LevelAdjustment, MonitoringConfig, RectificationReport, ReportFile, RiskInformation,
     RiskWarning, UnitTask, WarningRecord,
 )
-from .selectors import information_for, information_open, tasks_waiting, warnings_waiting
+from .selectors import information_for, information_open, warnings_waiting
 from .services import information_create, information_units, config_save, reference_prefix
 from .visibility import sees_reporter, sources_for, warnings_for
 
@@ -187,25 +188,17 @@ class OpenInformationView(InformationListView):
         return [str(_("已等待（天）")), *headers], [[i.days_waiting, *row] for i, row in zip(qs, rows, strict=True)]
 
 
-def _file_response(stored):
-    response = FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.original_name,
-                            content_type=stored.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 class InformationFileView(View):
     def get(self, request, stored_id):
         if not request.user.has_role(Role.OFFICE, Role.LEADERSHIP, Role.LEADER, Role.UNIT_HEAD):
             raise Http404
         readable = RiskInformation.objects.for_user(request.user)
-        return _file_response(get_object_or_404(InformationFile, stored_id=stored_id, information__in=readable))
+        return stored_file_response(get_object_or_404(InformationFile, stored_id=stored_id, information__in=readable))
 
 
 class ReportFileView(View):
     def get(self, request, stored_id):
-        return _file_response(get_object_or_404(ReportFile, stored_id=stored_id,
+        return stored_file_response(get_object_or_404(ReportFile, stored_id=stored_id,
                                                 report__warning__in=warnings_for(request.user)))
 
 

@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 from org.choices import PostTier
 from org.inputs import BIGINT_MAX
-from org.choices import PostTier
 from org.models import Post, Unit
 from org.scoping import user_bureau, visible_unit_ids
 from org.widgets import QuickSelect

@@ -20,7 +20,7 @@ from review.choices import Action, Status
 from review.views import CompileView, DeleteView, HistoryView, TransitionView, editable_or_new, review_context
 from review.workflow import EDITOR, OFFICE
 
-from .choices import FACTORS, CarryDecision, ExportState
+from .choices import FACTORS, ExportState
 from .exports import export_filter, export_in_request, register_export_start
 from .filters import PostFilter, RiskPointFilter
 from .forms import ImportForm, RiskPointForm, RubricForm

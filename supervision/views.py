@@ -26,9 +26,9 @@ from .forms import (
     BenchmarkFormSet, BenchmarkImportForm, FilingForm, KeyRuleForm, MatterForm, MemberFormSet, ProcedureRuleForm,
     UploadForm, benchmark_rows, member_rows,
 )
-from .models import Filing, KeyPowerRule, Matter
+from .models import KeyPowerRule
 from .selectors import (
-    filing_stats, filings_for, fileable_powers, key_power_q, key_powers_for, matters_for, penalty_spread,
+    filing_stats, filings_for, fileable_powers, key_powers_for, matters_for, penalty_spread,
 )
 from .services import (
     benchmark_save, benchmark_snapshot, filing_create, key_rule_add, key_rule_delete, matter_create, needs_benchmark,

@@ -14,7 +14,6 @@ p95, requests per second, queries per request (counted by the server) and the ra
 p50 to admin's. On a shared machine absolute figures are noisy; the alternated ratio is not.
 """
 
-import json
 import os
 import random
 import secrets

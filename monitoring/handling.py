@@ -164,7 +164,7 @@ def task_complete(*, task, actor, risk, answer):
 
 def _warning_number(bureau, method, today):
     kind = "rectify" if method == Method.RECTIFY else "warning"
-    word = _("整改") if method == Method.RECTIFY else _("廉预")
+    word = "整改" if method == Method.RECTIFY else "廉预"  # part of the stored 文号: never translated
     return f"{reference_prefix(bureau)}{word}〔{today.year}〕{next_number(bureau, kind, today.year)}号"
 
 

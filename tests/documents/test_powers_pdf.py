@@ -66,3 +66,11 @@ def test_submission_holds_every_accepted_power_with_its_flowchart(people, bureau
 def test_other_units_flowchart_is_404(people, power_a, client_for):
     for persona in (people.staff_b, people.leader_b, people.nobody):
         assert client_for(persona).get(reverse("documents:flowchart", args=[power_a.pk])).status_code == 404
+
+
+def test_a_powers_sheet_prints_its_discretion_benchmark(people, power_a, client_for):
+    """The flowchart sheet (and so the 报审备案 submission) carries the benchmark where the power has one."""
+    row = power_a.benchmark_rows.first()
+    assert row is not None  # the factory gives a penalty with discretion its benchmark
+    data = get_pdf(client_for(people.staff_a), reverse("documents:flowchart", args=[power_a.pk]))
+    assert_cjk_pdf(data, "裁量基准", row.circumstance)

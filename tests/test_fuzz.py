@@ -163,6 +163,15 @@ def url_kwargs(name, kwarg_names, seed):
         "documents:build": [{"pk": 1}],
         "documents:build_file": [{"pk": 1}],
         **supervision_urls(seed.supervision, seed.powers[3:5]),
+        "monitoring:info_file": [{"stored_id": seed.monitoring.info_file.stored_id}],
+        "monitoring:report_file": [{"stored_id": seed.monitoring.report_file.stored_id}],
+        "monitoring:adjustment_create": [{"risk_pk": seed.risks[0].pk}, {"risk_pk": seed.monitoring.accepted_risk.pk}],
+        **{f"monitoring:{n}": [{"pk": seed.monitoring.info.pk}, {"pk": seed.information.pk}]
+           for n in ("info_detail", "info_history", "info_assess")},
+        "monitoring:task_detail": [{"pk": seed.monitoring.task.pk}],
+        **{f"monitoring:warning_{n}": [{"pk": w.pk} for w in seed.monitoring.warnings]
+           for n in ("detail", "history", "notice", "notice_pdf", "acknowledge", "record", "report", "verify", "close")},
+        **{f"monitoring:adjustment_{n}": [{"pk": seed.monitoring.adjustment.pk}] for n in ("confirm", "cancel")},
     }
     if name in special:
         return special[name]
@@ -234,7 +243,8 @@ def seed(bureau, people, settings, tmp_path):
     for user in vars(people).values():
         Notification.objects.create(recipient=user, subject="提醒", url="/")
     schedules = seed_schedules(bureau, people)
-    return SimpleNamespace(**schedules,
+    monitoring = seed_monitoring(bureau, people, risk, accepted_risk=published_risk)
+    return SimpleNamespace(**schedules, monitoring=monitoring,
         bureau=bureau, post=post, measure=measure, evidence=evidence, information=information,
         powers=[draft, submitted, approved, accepted, published, other],
         risks=[risk, carried, published_risk, other_risk],
@@ -242,6 +252,35 @@ def seed(bureau, people, settings, tmp_path):
         power_codes=[published.code], risk_codes=[published_risk.code],
         supervision=supervision_seed(bureau, people, published),
     )
+
+
+def seed_monitoring(bureau, people, risk, accepted_risk):
+    """Information with an attachment, a task, a 限期整改 reported with evidence, a talk warning,
+    and an adjustment asked of the unit: what the monitoring pages take by id."""
+    import datetime
+
+    from monitoring import handling
+    from monitoring.models import InformationFile, ReportFile
+    from monitoring.services import information_record
+
+    info = information_record(bureau=bureau.ju, channel="petition", content="信访举报", concerns_unit=bureau.a,
+                              concerns_risk=risk, reporter="李先生")
+    handling.files_store(InformationFile, "information", info, people.office, [SimpleUploadedFile("来信.pdf", PDF)])
+    other = information_record(bureau=bureau.ju, channel="case", content="案件查处", concerns_unit=bureau.a)
+    task = handling.task_assign(info=other, actor=people.office, unit=bureau.a, kind="new_risk", instruction="查找风险",
+                                due_date=TODAY + datetime.timedelta(days=10), reasoning="须单位落实")
+    rectify = handling.warning_issue(actor=people.office, method="rectify", nature="sign", unit=bureau.a, reason="台账缺失",
+                                     requirement="补齐台账", deadline=TODAY + datetime.timedelta(days=10))
+    handling.warning_acknowledge(warning=rectify, actor=people.head_a)
+    report = handling.report_submit(warning=rectify, actor=people.head_a, content="已补齐",
+                                    uploads=[SimpleUploadedFile("台账.pdf", PDF)])
+    talk = handling.warning_issue(actor=people.office, method="admonition", nature="trend", person=people.staff_a,
+                                  reason="未回避")
+    adjustment = handling.adjust_request(risk=risk, actor=people.office, to_level=1 if risk.level != 1 else 2,
+                                         reason="督促调整")
+    return SimpleNamespace(info=info, task=task, warnings=[rectify, talk], adjustment=adjustment,
+                           info_file=InformationFile.objects.get(information=info),
+                           report_file=ReportFile.objects.get(report=report), accepted_risk=accepted_risk)
 
 
 def seed_schedules(bureau, people):

@@ -139,7 +139,8 @@ def register_counts(filterset):
         return level_counts(filterset.qs)
     data = filterset.data.copy()
     data.pop("ordering", None)  # orders rows, and a tally has no code to order by
-    tallies = type(filterset)(data=data, queryset=register_for(filterset.user, RiskTally), user=filterset.user,
+    tallies = type(filterset)(data=data, queryset=register_for(filterset.user, RiskTally, with_retired=asks_retired(data)),
+                              user=filterset.user,
                               current_round=None)
     return level_counts(tallies.qs, count=lambda **kw: Sum("n", **kw))
 

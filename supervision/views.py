@@ -236,7 +236,7 @@ class FilingDetailView(View):
         flow = filing.flow_record.snapshot.get("flow") or {"steps": []}
         done = {s.step_id: s for s in filing.steps.all()}
         findings = list(filing.findings.select_related("information"))
-        return render(request, "supervision/filing_detail.html", {
+        return render(request, "supervision/filing_detail.html", {"side_first": True,
             "object": filing, "findings": findings,
             "steps": [{"name": s["name"], "limit": s.get("time_limit", ""), "done": done.get(s["id"]),
                        "findings": [f for f in findings if f.step_id == s["id"]]} for s in flow["steps"]]})

@@ -247,7 +247,7 @@ def test_login_with_right_password_works(people, client):
 def test_refusals_explain_themselves_in_chinese(people, client_for):
     response = client_for(people.staff_a).get(reverse("monitoring:info_list"))
     html = response.content.decode()
-    assert response.status_code == 403 and "您没有权限执行此操作" in html and "只有防控办和局领导可以查看" in html
+    assert response.status_code == 403 and "您没有权限执行此操作" in html and "可以查看廉政风险信息" in html
     response = client_for(people.staff_a).get("/powers/999999/")
     assert response.status_code == 404 and "不在您可以查看的范围内" in response.content.decode()
 

@@ -17,6 +17,16 @@ def fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def site_language():
+    """A request in English leaves its language active on the thread; every test starts in the site's own."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def bureau(db):
     """A small bureau: unit A (a brigade with a squad), unit B, and the office's unit."""

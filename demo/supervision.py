@@ -79,7 +79,7 @@ def _case_dates(rnd, steps, path, opened, calendar, today, late):
 
 
 def seed_filings(users, today):
-    rnd = random.Random(13)
+    rnd = random.Random(13)  # nosec B311 # the same demo data on every run, not a secret
     calendar = work_calendar(users["office"].unit.bureau.pk).exceptions()
     flows = {r["code"]: r["flow"] for r in power_data.POWERS}
     powers = [p for p in PowerItem.objects.filter(category="penalty", published_record__isnull=False).select_related(

@@ -156,8 +156,9 @@ def search_q(term):
     if connection.vendor != "postgresql":
         return like
     table = RiskPoint._meta.db_table
+    # The table name is the model's own; the search term goes in as a parameter.
     grams = RawSQL(f'riskpoints_grams("{table}"."code" || \' \' || "{table}"."title" || \' \' || "{table}"."description")'
-                   " @> riskpoints_keyword_grams(%s)", [term], output_field=models.BooleanField())
+                   " @> riskpoints_keyword_grams(%s)", [term], output_field=models.BooleanField())  # nosec B611
     return Q(grams) & like
 
 

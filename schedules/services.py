@@ -170,7 +170,8 @@ def _claim(source, rows, today):
         params += [key, source.kind, deadline.object_key, connection.ops.adapt_datefield_value(deadline.due_date),
                    step.name, connection.ops.adapt_datefield_value(today), deadline.title[:200], len(recipients), now]
     one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    sql = (f"INSERT INTO {qn(Reminder._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "
+    # Quoted identifiers of the model and placeholders only; every value goes in as a parameter.
+    sql = (f"INSERT INTO {qn(Reminder._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "  # nosec B608
            f"VALUES {', '.join([one] * len(rows))} ON CONFLICT ({qn('key')}) DO NOTHING RETURNING {qn('id')}, {qn('key')}")
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -17,11 +17,13 @@ p50 to admin's. On a shared machine absolute figures are noisy; the alternated r
 import os
 import random
 import secrets
+import shutil
 import signal
 import socket
 import statistics
 import subprocess  # nosec B404 # starts our own gunicorn
 import sys
+import tempfile
 import threading
 import time
 from http.client import HTTPConnection
@@ -219,9 +221,10 @@ class Runner:
         finally:
             server.terminate()
             server.wait(timeout=20)
+            shutil.rmtree(self.static, ignore_errors=True)
 
     def start_server(self):
-        static = Path(f"/tmp/lz-bench-static-{self.port}")
+        static = self.static = Path(tempfile.mkdtemp(prefix="lz-bench-static-"))
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.benchmark", "DEBUG": "false",
                "SECRET_KEY": self.secret, "ALLOWED_HOSTS": "127.0.0.1", "SITE_URL": "http://127.0.0.1",
                "EMAIL_URL": "consolemail://", "SECURE_SSL_REDIRECT": "false", "STATIC_ROOT": str(static)}

@@ -38,7 +38,7 @@ class Command(BaseCommand):
             pass
 
     def run(self, count):
-        rnd = random.Random(13)
+        rnd = random.Random(13)  # nosec B311 # the same test data on every run, not a secret
         bureau = Unit.objects.create(code="BENCH-JU", name="性能测试局", kind="bureau")
         unit = Unit.objects.create(code="BENCH-A", name="性能测试大队", kind="brigade", parent=bureau)
         user = User.objects.create(username="bench-filer", unit=unit)

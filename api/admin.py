@@ -10,9 +10,9 @@ from .services import api_client_issue, api_client_revoke
 class ApiClientAdmin(SimpleHistoryAdmin):
     """An administrator registers a system here; the token is shown once, on saving."""
 
-    list_display = ["name", "unit", "token_prefix", "expires_at", "revoked_at", "last_used_at"]
+    list_display = ["name", "unit", "token_prefix", "expires_at", "reads_warnings", "revoked_at", "last_used_at"]
     list_filter = ["unit"]
-    fields = ["name", "unit", "expires_at", "token_prefix", "created_by", "created_at", "revoked_at", "revoked_by",
+    fields = ["name", "unit", "expires_at", "reads_warnings", "token_prefix", "created_by", "created_at", "revoked_at", "revoked_by",
               "last_used_at"]
     readonly_fields = ["token_prefix", "created_by", "created_at", "revoked_at", "revoked_by", "last_used_at"]
     actions = ["revoke"]
@@ -30,7 +30,8 @@ class ApiClientAdmin(SimpleHistoryAdmin):
             obj._history_user = request.user
             obj.save()
             return
-        client, token = api_client_issue(actor=request.user, name=obj.name, unit=obj.unit, expires_at=obj.expires_at)
+        client, token = api_client_issue(actor=request.user, name=obj.name, unit=obj.unit, expires_at=obj.expires_at,
+                                         reads_warnings=obj.reads_warnings)
         obj.pk = client.pk
         messages.warning(request, _("系统“%(name)s”的令牌（只显示这一次，请立即交给对方系统保存）：%(token)s")
                          % {"name": client.name, "token": token})

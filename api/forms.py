@@ -4,8 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from org.inputs import BIGINT_MAX, SEARCH_TERM_MAX, GuardedForm
+from monitoring.choices import WarningState
 from powers.choices import PowerCategory
 from riskpoints.choices import RiskLevel
+from supervision.choices import Light
 
 
 class EntryFilterForm(GuardedForm):
@@ -28,3 +30,11 @@ class PublicationFilterForm(GuardedForm):
 
 class InternalFilterForm(GuardedForm):
     unit = forms.IntegerField(label=_("单位"), required=False, min_value=1, max_value=BIGINT_MAX)
+
+
+class InternalFilingFilterForm(InternalFilterForm):
+    light = forms.ChoiceField(label=_("监察结果"), required=False, choices=Light.choices)
+
+
+class InternalWarningFilterForm(InternalFilterForm):
+    state = forms.ChoiceField(label=_("状态"), required=False, choices=WarningState.choices)

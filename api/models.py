@@ -81,6 +81,9 @@ class ApiClient(models.Model):
     token_prefix = models.CharField(_("令牌前缀"), max_length=12, editable=False)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     expires_at = models.DateTimeField(_("有效期至"))
+    reads_warnings = models.BooleanField(
+        _("可读取预警状态"), default=False,
+        help_text=_("预警只给本局有关的人看；勾选后该系统可以读取范围内预警的办理状态（不含人员、事由和所依据的风险信息）。"))
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True, editable=False)
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+", editable=False)

@@ -54,6 +54,19 @@ class FlowSerializer(serializers.Serializer):
     edges = FlowEdgeSerializer(many=True, help_text="Edges between steps. 环节之间的连线")
 
 
+class BenchmarkSerializer(serializers.Serializer):
+    circumstance = serializers.CharField(help_text="Violation circumstance. 违法情形")
+    degree = serializers.CharField(help_text="Degree key. 违法程度代码")
+    degree_label = serializers.CharField(help_text="Degree as shown. 违法程度")
+    conditions = serializers.CharField(help_text="Conditions that place a case at this degree. 适用条件")
+    penalty = serializers.CharField(help_text="Penalty and its range. 处罚种类和幅度")
+    fine_basis = serializers.CharField(help_text="How the fine is counted: amount, percent or none. 罚款计算方式代码")
+    fine_basis_label = serializers.CharField(help_text="How the fine is counted, as shown. 罚款计算方式")
+    fine_min = serializers.CharField(allow_null=True, help_text="Lowest fine (yuan, or percent). 罚款下限（元或百分比）")
+    fine_max = serializers.CharField(allow_null=True, help_text="Highest fine (yuan, or percent). 罚款上限（元或百分比）")
+    legal_basis = serializers.CharField(help_text="Basis of the benchmark. 裁量依据")
+
+
 class MeasureSerializer(serializers.Serializer):
     kind_label = serializers.CharField(help_text="Kind of measure. 措施类型")
     content = serializers.CharField(help_text="What is done. 措施内容")
@@ -110,6 +123,8 @@ class PowerSerializer(EntrySerializer):
                                   help_text="Responsible posts. 承办岗位")
     legal_bases = LegalBasisSerializer(many=True, source="data.legal_bases", read_only=True, help_text="Legal bases. 法律依据")
     flow = FlowSerializer(source="data.flow", read_only=True, help_text="Process flow. 权力运行流程图")
+    benchmark = BenchmarkSerializer(many=True, source="data.benchmark", read_only=True, default=list,
+                                    help_text="Discretion benchmark, as published with the power. 裁量基准（随职权公布）")
 
 
 class PowerRefSerializer(serializers.Serializer):

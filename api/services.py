@@ -22,7 +22,7 @@ from .serializers import SERIALIZERS
 
 # --- tokens of other systems ---------------------------------------------------------------------
 
-TOKEN_PREFIX = "lz_"
+TOKEN_PREFIX = "lz_"  # nosec B105 # the tokens' visible prefix, not a secret
 
 
 def _token_hash(token):
@@ -37,14 +37,14 @@ def _require_admin(actor, unit):
         raise PermissionDenied(_("只有本局的系统管理员可以管理接口令牌。"))
 
 
-def api_client_issue(*, actor, name, unit, expires_at):
+def api_client_issue(*, actor, name, unit, expires_at, reads_warnings=False):
     """Register a system and issue its token. Returns ``(client, token)``: the token is shown
     this once; only its hash is kept."""
     _require_admin(actor, unit)
     if expires_at <= timezone.now():
         raise PermissionDenied(_("有效期必须晚于现在。"))
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    client = ApiClient(name=name, unit=unit, expires_at=expires_at, created_by=actor,
+    client = ApiClient(name=name, unit=unit, expires_at=expires_at, reads_warnings=reads_warnings, created_by=actor,
                        token_prefix=token[:10], token_hash=_token_hash(token))
     client._history_user = actor
     client.save()
@@ -97,7 +97,9 @@ COLUMNS = {
         ("法定时限（工作日）", lambda d: d["statutory_days"]), ("承诺时限（工作日）", lambda d: d["promised_days"]),
         ("自由裁量权", lambda d: "有" if d["has_discretion"] else "无"), ("是否收费", lambda d: "是" if d["charges_fee"] else "否"),
         ("收费依据", lambda d: d["fee_basis"]), ("监督电话", lambda d: d["supervision_phone"]),
-        ("流程环节", lambda d: " → ".join(s["name"] for s in d["flow"]["steps"])), ("备注", lambda d: d["remarks"]),
+        ("流程环节", lambda d: " → ".join(s["name"] for s in d["flow"]["steps"])),
+        ("裁量基准", lambda d: _joined(d["benchmark"], lambda b: f"{b['circumstance']}（{b['degree_label']}）：{b['penalty']}")),
+        ("备注", lambda d: d["remarks"]),
     ],
     EntryKind.RISK: [
         ("登记编号", lambda d: d["code"]), ("年度", lambda d: d["year"]), ("单位", lambda d: d["unit"]["name"]),

@@ -22,4 +22,8 @@ urlpatterns = [
     path("internal/v1/powers/<str:code>/", views.InternalPowerDetailView.as_view(), name="internal_power"),
     path("internal/v1/risks/", views.InternalRiskListView.as_view(), name="internal_risks"),
     path("internal/v1/risks/<str:code>/", views.InternalRiskDetailView.as_view(), name="internal_risk"),
+    path("internal/v1/filings/", views.InternalFilingListView.as_view(), name="internal_filings"),
+    path("internal/v1/filings/<int:pk>/", views.InternalFilingDetailView.as_view(), name="internal_filing"),
+    path("internal/v1/warnings/", views.InternalWarningListView.as_view(), name="internal_warnings"),
+    path("internal/v1/warnings/<int:pk>/", views.InternalWarningDetailView.as_view(), name="internal_warning"),
 ]

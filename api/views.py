@@ -17,20 +17,28 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views import View
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, generics, serializers
+from rest_framework import exceptions, generics
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from controls.models import Measure
+from monitoring.choices import WarningState
+from monitoring.models import RiskWarning
 from org.client import client_ip
 from org.inputs import single_line
+from org.scoping import visible_unit_ids
 from powers.models import PowerItem
 from public.models import EntryKind
 from riskpoints.models import RiskPoint
+from supervision.choices import Light
+from supervision.models import Filing, FilingStep, Finding
 
 from . import selectors
-from .forms import InternalFilterForm, PowerFilterForm, PublicationFilterForm, RiskFilterForm
+from .forms import (InternalFilingFilterForm, InternalFilterForm, InternalWarningFilterForm, PowerFilterForm,
+                    PublicationFilterForm, RiskFilterForm)
+from .internal import (InternalFilingSerializer, InternalPowerSerializer, InternalRiskSerializer,
+                       InternalWarningSerializer)
 from .models import DownloadState, PublicationDownload
 from .rest import ClientAddressThrottle, StableCursorPagination, SystemTokenAuthentication
 from .serializers import SERIALIZERS, PublicationSerializer
@@ -276,96 +284,120 @@ class InternalAPIView(generics.GenericAPIView):
         return response
 
 
-class InternalUnitSerializer(serializers.Serializer):
-    id = serializers.IntegerField(help_text="Unit id. 单位编号")
-    name = serializers.CharField(help_text="Unit name. 单位名称")
-
-
-class InternalPowerSerializer(serializers.ModelSerializer):
-    unit = InternalUnitSerializer(read_only=True, help_text="Exercising unit. 行使单位")
-    status_label = serializers.CharField(source="get_status_display", help_text="Review state. 审核状态")
-    published = serializers.BooleanField(source="published_record_id", help_text="Has a published revision. 是否已公布")
-
-    class Meta:
-        model = PowerItem
-        fields = ["code", "name", "sub_item", "category", "unit", "status", "status_label", "revision", "published"]
-
-
-class InternalMeasureSerializer(serializers.ModelSerializer):
-    state_label = serializers.CharField(source="get_state_display", help_text="State. 落实情况")
-
-    class Meta:
-        model = Measure
-        fields = ["kind", "content", "due_date", "state", "state_label"]
-
-
-class InternalRiskSerializer(serializers.ModelSerializer):
-    unit = InternalUnitSerializer(read_only=True, help_text="Unit. 单位")
-    post = serializers.CharField(source="post.name", default="", help_text="Post. 岗位")
-    power = serializers.CharField(source="power.code", default=None, help_text="Power code. 职权编码")
-    year = serializers.IntegerField(source="round.year", help_text="Year of the register. 年度")
-    status_label = serializers.CharField(source="get_status_display", help_text="Review state. 审核状态")
-    measures = InternalMeasureSerializer(source="plan.measures", many=True, default=[], read_only=True,
-                                         help_text="Control measures and their state. 防控措施及落实情况")
-
-    class Meta:
-        model = RiskPoint
-        fields = ["code", "year", "title", "level", "unit", "post", "power", "status", "status_label", "revision", "measures"]
-
-
 class InternalListView(InternalAPIView):
-    model = None
+    filter_form = InternalFilterForm
 
     def get_queryset(self):
-        return self.model.objects.for_user(self.request.user)
+        raise NotImplementedError
 
     def get(self, request):
-        params = _filtered(InternalFilterForm, request)
+        params = _filtered(self.filter_form, request)
         queryset = self.get_queryset()
-        if params.get("unit") is not None:
-            queryset = queryset.filter(unit_id=params["unit"])
+        for name, value in params.items():
+            if value not in (None, ""):
+                queryset = queryset.filter(**{f"{name}_id" if name == "unit" else name: value})
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 class InternalDetailView(InternalAPIView):
-    model = None
+    """One record by the URL's one key: a power's or a risk point's code, or an id."""
 
-    def get(self, request, code):
-        item = self.model.objects.for_user(request.user).filter(code=_code(code)).first()
+    def get_queryset(self):
+        raise NotImplementedError
+
+    def get(self, request, **kwargs):
+        ((field, key),) = kwargs.items()
+        item = self.get_queryset().filter(**{field: _code(key) if field == "code" else key}).first()
         if item is None:  # out of scope is the same as absent
             raise exceptions.NotFound()
         return Response(self.get_serializer(item).data)
 
 
-POWERS = PowerItem.objects.select_related("unit")
-RISKS = RiskPoint.objects.select_related("unit", "post", "power", "round", "plan").prefetch_related(
-    Prefetch("plan__measures", queryset=Measure.objects.order_by("order", "pk")))
+class PowersInScope:
+    serializer_class = InternalPowerSerializer
+
+    def get_queryset(self):
+        return PowerItem.objects.for_user(self.request.user).select_related("unit")
+
+
+class RisksInScope:
+    serializer_class = InternalRiskSerializer
+
+    def get_queryset(self):
+        return RiskPoint.objects.for_user(self.request.user).select_related(
+            "unit", "post", "power", "round", "plan").prefetch_related(
+            Prefetch("plan__measures", queryset=Measure.objects.order_by("order", "pk")))
+
+
+class FilingsInScope:
+    serializer_class = InternalFilingSerializer
+    pagination_class = type("FilingPagination", (StableCursorPagination,), {"ordering": "pk"})
+
+    def get_queryset(self):
+        return Filing.objects.for_user(self.request.user).select_related("power", "unit").prefetch_related(
+            Prefetch("steps", queryset=FilingStep.objects.order_by("done_on", "pk")),
+            Prefetch("findings", queryset=Finding.objects.order_by("found_on", "pk")))
+
+
+class WarningsInScope:
+    """Only a system the administrator allowed to (``ApiClient.reads_warnings``), and then the
+    warnings of the units in its scope, state only (``api.internal``)."""
+
+    serializer_class = InternalWarningSerializer
+    pagination_class = type("WarningPagination", (StableCursorPagination,), {"ordering": "pk"})
+
+    def get_queryset(self):
+        if not self.request.auth.reads_warnings:
+            raise exceptions.PermissionDenied(_("该系统未获准读取预警：请本局系统管理员在“接口调用系统”中勾选“可读取预警状态”。"))
+        return RiskWarning.objects.filter(unit__in=visible_unit_ids(self.request.user)).select_related("unit")
 
 
 @extend_schema(summary="Powers in the system's scope, any review state. 范围内的职权（含各审核状态）", parameters=[UNIT_PARAM],
                responses=InternalPowerSerializer(many=True))
-class InternalPowerListView(InternalListView):
-    model, serializer_class = PowerItem, InternalPowerSerializer
-
-    def get_queryset(self):
-        return POWERS.for_user(self.request.user)
+class InternalPowerListView(PowersInScope, InternalListView):
+    pass
 
 
 @extend_schema(summary="One power in the system's scope. 范围内的一项职权")
-class InternalPowerDetailView(InternalDetailView):
-    model, serializer_class = PowerItem, InternalPowerSerializer
+class InternalPowerDetailView(PowersInScope, InternalDetailView):
+    pass
 
 
 @extend_schema(summary="Risk points in the system's scope, with measures' state. 范围内的风险点及措施落实情况",
                parameters=[UNIT_PARAM], responses=InternalRiskSerializer(many=True))
-class InternalRiskListView(InternalListView):
-    model, serializer_class = RiskPoint, InternalRiskSerializer
-
-    def get_queryset(self):
-        return RISKS.for_user(self.request.user)
+class InternalRiskListView(RisksInScope, InternalListView):
+    pass
 
 
 @extend_schema(summary="One risk point in the system's scope. 范围内的一个风险点")
-class InternalRiskDetailView(InternalDetailView):
-    model, serializer_class = RiskPoint, InternalRiskSerializer
+class InternalRiskDetailView(RisksInScope, InternalDetailView):
+    pass
+
+
+LIGHT_PARAM = OpenApiParameter("light", str, enum=[v for v, _label in Light.choices], description="Result of the checks. 监察结果")
+STATE_PARAM = OpenApiParameter("state", str, enum=[v for v, _label in WarningState.choices], description="State. 状态")
+
+
+@extend_schema(summary="Key-power filings in the system's scope, with their checks (party left out). "
+                       "范围内的重点权力运行事项备案及监察结果（不含当事人）",
+               parameters=[UNIT_PARAM, LIGHT_PARAM], responses=InternalFilingSerializer(many=True))
+class InternalFilingListView(FilingsInScope, InternalListView):
+    filter_form = InternalFilingFilterForm
+
+
+@extend_schema(summary="One key-power filing in the system's scope. 范围内的一件重点权力运行事项备案")
+class InternalFilingDetailView(FilingsInScope, InternalDetailView):
+    pass
+
+
+@extend_schema(summary="States of the warnings in the system's scope (systems allowed to read them). "
+                       "范围内预警的办理状态（须获准）",
+               parameters=[UNIT_PARAM, STATE_PARAM], responses=InternalWarningSerializer(many=True))
+class InternalWarningListView(WarningsInScope, InternalListView):
+    filter_form = InternalWarningFilterForm
+
+
+@extend_schema(summary="The state of one warning in the system's scope. 范围内一件预警的办理状态")
+class InternalWarningDetailView(WarningsInScope, InternalDetailView):
+    pass

@@ -158,6 +158,8 @@ def url_kwargs(name, kwarg_names, seed):
         "api:risk": [{"code": c} for c in seed.risk_codes],
         "api:internal_power": [{"code": p.code} for p in seed.powers],
         "api:internal_risk": [{"code": r.code} for r in seed.risks],
+        "api:internal_filing": [{"pk": seed.supervision.filing.pk}],
+        "api:internal_warning": [{"pk": w.pk} for w in seed.monitoring.warnings],
         "api:download": [{"pk": seed.publications[0].pk, "name": n} for n in ("manifest.json", "powers.csv")],
         # No build is seeded: an unknown one must answer 404, never 500.
         "documents:build": [{"pk": 1}],

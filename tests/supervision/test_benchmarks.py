@@ -49,6 +49,9 @@ def test_editing_the_benchmark_of_a_published_power_starts_a_revision_and_the_pu
     power.refresh_from_db()
     assert (power.status, power.revision) == (Status.DRAFT, 2)
     assert "DRAFT" not in client.get(url).content.decode()
+    api = client.get(reverse("api:power", args=[power.code])).json()["benchmark"]
+    assert api[0]["circumstance"] == "未取得建设工程规划许可证进行建设" and api[0]["fine_basis"] == "percent"
+    assert "DRAFT" not in str(api) and "id" not in api[0]
     assert power.published_record.snapshot["benchmark"][0]["circumstance"] == "未取得建设工程规划许可证进行建设"
     power = workflow.walk(power, people)
     assert power.published_record.snapshot["benchmark"][0]["circumstance"] == "草稿中的新情形DRAFT"

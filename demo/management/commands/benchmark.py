@@ -132,13 +132,30 @@ class Command(BaseCommand):
                                                    "plan": {"measures": [{"kind_label": "控权", "content": "双人执法", "due_date": ""}]}}))
                 for r in rows
             ], batch_size=5000)
-        if connection.vendor == "postgresql":
+        current_entries_refresh()  # flags every entry current, as the first public read would
+        if connection.vendor == "postgresql":  # statistics of the rows as they will be read
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         return bureau
 
 
 # --- measurement ------------------------------------------------------------------------------
+
+def api_cursor(bureau, depth):
+    """The public API's cursor for the page that starts ``depth`` of the way into the current risk
+    entries (the cursor a client following ``next`` would hold there)."""
+    from rest_framework.pagination import Cursor, CursorPagination
+
+    from api.selectors import public_items
+    from public.models import EntryKind
+
+    entries = public_items(EntryKind.RISK).filter(unit__in=Unit.objects.filter(code__startswith=bureau.code))
+    code = entries.order_by("code").values_list("code", flat=True)[int(depth * entries.count())]
+    pagination = CursorPagination()
+    pagination.base_url = "/"
+    url = pagination.encode_cursor(Cursor(offset=0, reverse=False, position=code))
+    return url.split("cursor=", 1)[1]
+
 
 def percentile(values, p):
     values = sorted(values)
@@ -176,8 +193,11 @@ class Runner:
         deep_code = risks.order_by("code").values_list("code", flat=True)[(deep - 1) * per - 1]
         some = risks.order_by("pk").first()
         a = "/bench-admin/riskpoints/riskpoint/"
+        deep_cursor, deep_admin = api_cursor(self.bureau, 0.9), int(0.9 * risks.count() / 100)
         pa = "/bench-admin/public/publicationentry/?kind__exact=risk"
         return [
+            ("home: dashboard and 待我处理, office (bureau-wide), figures kept", "/", a, "office", False),
+            ("home: dashboard and 待我处理, office, counted afresh", "/?refresh=1", a, "office", False),
             ("register, first page, office (bureau-wide)", "/risks/", a, "office", False),
             ("register, level 一级", "/risks/?level=1", f"{a}?level__exact=1", "office", False),
             ("register, keyword 送达", "/risks/?q=送达", f"{a}?q=送达", "office", False),
@@ -191,6 +211,12 @@ class Runner:
             ("public risk catalogue, uncached page", "/public/risks/", pa, "anonymous", True),
             ("public risk catalogue, keyword 送达, uncached", "/public/risks/?q=送达", f"{pa}&q=送达", "anonymous", True),
             ("public home, cached", "/public/", pa, "anonymous", False),
+            ("API risks, 200 a page", "/api/v1/risks/?page_size=200", pa, "anonymous", False),
+            ("API risks, 200 a page at 90% depth", f"/api/v1/risks/?page_size=200&cursor={deep_cursor}", f"{pa}&p={deep_admin}",
+             "anonymous", False),
+            ("API risks, keyword 送达", "/api/v1/risks/?q=送达", f"{pa}&q=送达", "anonymous", False),
+            ("API powers, 50 a page", "/api/v1/powers/", "/bench-admin/public/publicationentry/?kind__exact=power",
+             "anonymous", False),
         ]
 
     def run(self):

@@ -124,7 +124,8 @@ def deadlines(user, selection):
 PANELS = (
     Panel("progress", _("工作进度（按单位）"), "controls/panels/progress.html", progress, audience.anyone_scoped,
           order=10, wide=True),
-    Panel("my_deadlines", _("我的完成期限"), "controls/panels/deadlines.html", deadlines, audience.in_unit, order=15),
+    Panel("my_deadlines", _("我的完成期限"), "controls/panels/deadlines.html", deadlines, audience.in_unit, order=15,
+          personal=True),
     Panel("overdue_measures", _("逾期的一级、二级风险防控措施"), "controls/panels/overdue.html", overdue,
           audience.anyone_scoped, order=20),
 )

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,3 +14,14 @@ class SchedulesConfig(AppConfig):
         from .selectors import my_deadlines_panel
 
         review_registry.add_home_panel(my_deadlines_panel)
+        post_migrate.connect(_periodic_tasks, sender=self)
+
+
+def _periodic_tasks(sender, **kwargs):
+    """After ``migrate``: every periodic task of the programme has its beat entry, a task added
+    later included (an entry the office changed is left as it is)."""
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    from .periodic import ensure_periodic_tasks
+
+    ensure_periodic_tasks(CrontabSchedule, PeriodicTask)

@@ -145,17 +145,26 @@ class CadenceForm(GuardedModelForm):
 class ScheduleForm(GuardedForm):
     """One beat entry's crontab, as the office edits it."""
 
-    minute = forms.IntegerField(label=_("分"), min_value=0, max_value=59)
-    hour = forms.IntegerField(label=_("时"), min_value=0, max_value=23)
-    day_of_month = forms.CharField(label=_("日（* 为每天）"), max_length=2)
-    month_of_year = forms.CharField(label=_("月（* 为每月）"), max_length=2)
+    minute = forms.CharField(label=_("分（*/5 为每 5 分钟）"), max_length=5)
+    hour = forms.CharField(label=_("时（* 为每小时）"), max_length=5)
+    day_of_month = forms.CharField(label=_("日（* 为每天）"), max_length=5)
+    month_of_year = forms.CharField(label=_("月（* 为每月）"), max_length=5)
     enabled = forms.BooleanField(label=_("启用"), required=False)
 
     def _part(self, name, low, high):
+        """A crontab field: ``*``, every n (``*/n``) or one number from ``low`` to ``high``."""
         value = self.cleaned_data[name].strip()
-        if value == "*" or (value.isascii() and value.isdigit() and low <= int(value) <= high):
+        step = value[2:] if value.startswith("*/") else None
+        if value == "*" or (step is not None and step.isascii() and step.isdigit() and 1 <= int(step) <= high) or (
+                value.isascii() and value.isdigit() and low <= int(value) <= high):
             return value
-        raise forms.ValidationError(_("请填写 * 或 %(low)s 到 %(high)s 的数字。") % {"low": low, "high": high})
+        raise forms.ValidationError(_("请填写 *、*/n 或 %(low)s 到 %(high)s 的数字。") % {"low": low, "high": high})
+
+    def clean_minute(self):
+        return self._part("minute", 0, 59)
+
+    def clean_hour(self):
+        return self._part("hour", 0, 23)
 
     def clean_day_of_month(self):
         return self._part("day_of_month", 1, 31)

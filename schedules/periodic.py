@@ -1,6 +1,6 @@
 """Every periodic task of the programme and its default schedule, in one place.
 
-The migrations create these django-celery-beat entries (so they exist after ``migrate``); from
+``migrate`` creates the entries that are missing (a post-migrate step of this app); from
 then on the office edits them on 期限与提醒 → 定时任务 (or an administrator in /admin/), and
 beat's database scheduler picks the change up. Times are the bureau's (Asia/Shanghai).
 """
@@ -17,6 +17,10 @@ PERIODIC_TASKS = (
      _noop("建立并开启本年度廉政风险防控自查")),
     (_noop("每日消息汇总邮件"), "notices.tasks.send_digests", "0", "18", "*", "*",
      _noop("给选择了每日汇总的人发一封当天消息的汇总邮件")),
+    (_noop("电子监察每日检查"), "supervision.tasks.check_filings_daily", "30", "1", "*", "*",
+     _noop("检查未办结和 30 天内办结的重点权力备案：超时限、跳过环节、顺序不符、超出裁量基准")),
+    (_noop("工作台统计"), "dashboards.tasks.refresh_dashboards", "*/5", "*", "*", "*",
+     _noop("预先统计局领导、分管领导和防控办工作台的数字，打开首页不必等待")),
 )
 
 

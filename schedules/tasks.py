@@ -1,7 +1,7 @@
 """Every periodic task of the programme; each is also a ``manage.py`` command taking ``--date``.
 
-Beat entries (django-celery-beat's database scheduler, created by the migrations, edited by
-the office on 期限与提醒 → 定时任务): see ``schedules.services.PERIODIC_TASKS``."""
+Beat entries (django-celery-beat's database scheduler, created by ``migrate``, edited by the
+office on 期限与提醒 → 定时任务): see ``schedules.periodic.PERIODIC_TASKS``."""
 
 import datetime
 

@@ -266,15 +266,10 @@ LDAP_AUTH_RECEIVE_TIMEOUT = 10
 LDAP_DEPARTMENT_ATTRIBUTE = env("LDAP_DEPARTMENT_ATTRIBUTE", default="departmentNumber")
 LDAP_DEPARTMENT_UNITS = env.dict("LDAP_DEPARTMENT_UNITS", default={})
 LDAP_ACTIVE_FILTER = env("LDAP_ACTIVE_FILTER", default="")
+# The start page's figures are kept this long (dashboards.snapshots); 0 counts them on every visit.
+DASHBOARD_FRESH_SECONDS = env.int("DASHBOARD_FRESH_SECONDS", default=600)
 # Documents (documents app): longer ones are built by a Celery task, kept for a while.
 DOCUMENT_INLINE_LIMIT = env.int("DOCUMENT_INLINE_LIMIT", default=60)  # items; more are built in the background
 DOCUMENT_KEEP_DAYS = env.int("DOCUMENT_KEEP_DAYS", default=7)
 LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}  # not every layout step of every PDF
-# The daily electronic check of key-power filings; beat copies it into its database schedule,
-# where the office can change the time.
-from celery.schedules import crontab  # noqa: E402
 
-CELERY_BEAT_SCHEDULE = {
-    **globals().get("CELERY_BEAT_SCHEDULE", {}),
-    "supervision-check-filings": {"task": "supervision.tasks.check_filings_daily", "schedule": crontab(hour=1, minute=30)},
-}

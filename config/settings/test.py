@@ -17,3 +17,6 @@ AXES_ENABLED = True
 # Sessions in the database whatever REDIS_URL says, so that the query-count tests count the same
 # on SQLite and on PostgreSQL with Redis (production's cached_db is checked in tests/test_project.py).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Every figure counted on each visit, so that a test sees what it just changed; the snapshots'
+# own tests turn them on.
+DASHBOARD_FRESH_SECONDS = 0

@@ -287,3 +287,75 @@ def test_query_count_does_not_grow_with_the_data(programme, people, bureau, clie
     small = count()
     grow(bureau, people, 30)
     assert count() == small
+
+
+# --- snapshots: the figures kept for a while ---------------------------------------------------
+
+@pytest.fixture
+def kept(settings):
+    settings.DASHBOARD_FRESH_SECONDS = 600
+
+
+def test_a_snapshot_answers_without_counting_again_until_it_is_refreshed(programme, people, bureau, kept):
+    first = dashboard(people.office, Selection(people.office))
+    with CaptureQueriesContext(connection) as ctx:
+        again = dashboard(people.office, Selection(people.office))
+    assert len(ctx.captured_queries) <= 3  # the scope and the open round, no figure counted
+    assert again.counted_at == first.counted_at
+    assert [p.key for p, _f in again] == [p.key for p, _f in first]
+
+    risk(bureau.b, Status.SUBMITTED, people.staff_b)
+    stale = {p.key: f for p, f in dashboard(people.office, Selection(people.office))}
+    assert row(stale["progress"], "东城区执法大队")["r_reviewing"] == 0  # as counted, and the page says when
+    fresh = {p.key: f for p, f in dashboard(people.office, Selection(people.office), fresh=True)}
+    assert row(fresh["progress"], "东城区执法大队")["r_reviewing"] == 1
+
+
+def test_the_page_says_when_it_counted_and_recounts_when_asked(programme, people, bureau, client_for, kept):
+    client = client_for(people.office)
+    assert "统计于" in client.get("/").content.decode()
+    kept_page = client.get("/").content.decode()  # the cards come from the snapshot, as HTML
+    assert 'id="panel-progress"' in kept_page and "<table" in kept_page and "&lt;table" not in kept_page
+    risk(bureau.b, Status.SUBMITTED, people.staff_b)
+
+    def reviewing_in_b(path):
+        figures = dict((p.key, f) for p, f in client.get(path).context["dashboard"])
+        return row(figures["progress"], "东城区执法大队")["r_reviewing"]
+
+    assert reviewing_in_b("/") == 0
+    assert reviewing_in_b("/?refresh=1") == 1
+    assert reviewing_in_b("/") == 1  # the recount is kept
+
+
+def test_a_snapshot_is_never_shared_across_scopes_or_people(programme, people, kept):
+    office = figures_of(people.office)
+    leader = figures_of(people.leader_a)
+    assert [r["label"] for r in leader["progress"]["rows"]] != [r["label"] for r in office["progress"]["rows"]]
+    assert figures_of(people.leader_a)["progress"] == leader["progress"]  # read back from its own snapshot
+    assert figures_of(people.staff_a)["my_deadlines"]["count"] > 0
+    assert figures_of(people.staff_a2)["my_deadlines"]["count"] == 0  # same unit and roles, their own deadlines
+
+
+def test_the_periodic_refresh_counts_each_scope_once_and_the_home_then_reads_it(programme, people, client_for, kept):
+    from dashboards.snapshots import refresh
+    from dashboards.tasks import refresh_dashboards
+
+    assert refresh() == 4  # the office, the director, leader A and leader B: four scopes and roles
+    client = client_for(people.director)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/").status_code == 200
+    warm = len(ctx.captured_queries)
+    client.get("/?refresh=1")
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/?refresh=1")
+    assert warm < len(ctx.captured_queries)
+    assert refresh_dashboards.delay().get() == 4
+
+
+def test_without_snapshots_nothing_is_kept(programme, people, bureau):
+    assert figures_of(people.office)["progress"]
+    risk(bureau.b, Status.SUBMITTED, people.staff_b)
+    assert row(figures_of(people.office)["progress"], "东城区执法大队")["r_reviewing"] == 1
+    from dashboards.snapshots import refresh
+
+    assert refresh() == 0

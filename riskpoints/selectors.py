@@ -65,6 +65,15 @@ def table_rows(user, round_, **filters):
     )
 
 
+def _with_sheet_plans(rows):
+    """``rows`` with ``sheet_plan``: the plan, or None where there is none yet (so that a paper
+    form's template reads it without a failed lookup for every risk point without a plan)."""
+    rows = list(rows)
+    for risk in rows:
+        risk.sheet_plan = getattr(risk, "plan", None)
+    return rows
+
+
 def is_draft_print(items):
     """Paper carries the 草稿 mark when any item on it is not yet accepted or published."""
     return any(item.status not in PRINTED_STATES for item in items)
@@ -75,7 +84,7 @@ def unit_table(user, unit, round_, rows=None):
     given, are some of ``table_rows`` (the page's 关键岗位 / 重点领域 filter)."""
     if rows is None:
         rows = table_rows(user, round_, unit=unit) if round_ else []
-    rows = list(rows)
+    rows = _with_sheet_plans(rows)
     groups = {}
     for risk in rows:
         groups.setdefault(risk.post, []).append(risk)
@@ -85,7 +94,7 @@ def unit_table(user, unit, round_, rows=None):
 
 def post_register(user, post, round_):
     """岗位廉政风险防控登记表 of ``post``."""
-    rows = list(table_rows(user, round_, post=post)) if round_ else []
+    rows = _with_sheet_plans(table_rows(user, round_, post=post)) if round_ else []
     return {"post": post, "round": round_, "risks": rows, "draft": is_draft_print(rows), "item_count": len(rows),
             "holders": list(post.holders.filter(is_active=True)), "year_query": year_query(round_)}
 

@@ -206,7 +206,6 @@ class Runner:
             ("register, a staff member", "/risks/", f"{a}?unit__id__exact={unit.pk}", "staff", False),
             ("risk point", f"/risks/{some.pk}/", f"{a}{some.pk}/change/", "office", False),
             ("power list, office", "/powers/", "/bench-admin/powers/poweritem/", "office", False),
-            ("待我处理, office", "/", f"{a}?status__exact=submitted", "office", False),
             ("一览表, a unit with 2,500 risk points", f"/risks/table/{unit.pk}/", f"{a}?unit__id__exact={unit.pk}", "office", False),
             ("public risk catalogue, uncached page", "/public/risks/", pa, "anonymous", True),
             ("public risk catalogue, keyword 送达, uncached", "/public/risks/?q=送达", f"{pa}&q=送达", "anonymous", True),

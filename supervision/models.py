@@ -117,6 +117,7 @@ class Filing(models.Model):
     light = models.CharField(_("监察结果"), max_length=10, choices=Light.choices, default=Light.GREEN, db_index=True)
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("备案人"), on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("备案时间"), auto_now_add=True)
+    lock_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_field = "unit"
@@ -172,6 +173,8 @@ class Finding(models.Model):
     information = models.ForeignKey(RiskInformation, verbose_name=_("风险信息"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
     found_on = models.DateField(_("发现日期"))
+    resolved_on = models.DateField(_("不再成立日期"), null=True, blank=True,
+                                   help_text=_("更正后再次检查时不再成立；已报的风险信息保留，由防控办处理。"))
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_field = "filing__unit"
@@ -237,6 +240,7 @@ class Matter(models.Model):
     decided_on = models.DateField(_("决定日期"))
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    lock_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_field = "unit"
@@ -286,6 +290,8 @@ class Breach(models.Model):
     information = models.ForeignKey(RiskInformation, verbose_name=_("风险信息"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("发现时间"), auto_now_add=True)
+    resolved_on = models.DateField(_("不再成立日期"), null=True, blank=True,
+                                   help_text=_("更正后再次检查时不再成立；已报的风险信息保留，由防控办处理。"))
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_field = "matter__unit"

@@ -43,8 +43,9 @@ def filings_for(user):
 
 def filing_stats(filings):
     """Per unit and power: cases, on time, benchmark deviations, and the lights."""
-    late = Q(findings__kind=FindingKind.LATE)
-    deviation = Q(findings__kind=FindingKind.OUT_OF_RANGE)
+    holding = Q(findings__resolved_on__isnull=True)  # a finding corrected away no longer counts
+    late = Q(findings__kind=FindingKind.LATE) & holding
+    deviation = Q(findings__kind=FindingKind.OUT_OF_RANGE) & holding
     return (filings.order_by().values("unit__name", "power__code", "power__name")
             .annotate(cases=Count("pk", distinct=True), late=Count("pk", filter=late, distinct=True),
                       deviations=Count("pk", filter=deviation, distinct=True),
@@ -65,4 +66,5 @@ def penalty_spread(filings):
 
 
 def matters_for(user):
-    return Matter.objects.for_user(user).select_related("unit").annotate(breach_count=Count("breaches"))
+    return Matter.objects.for_user(user).select_related("unit").annotate(
+        breach_count=Count("breaches", filter=Q(breaches__resolved_on__isnull=True)))

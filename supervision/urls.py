@@ -15,8 +15,12 @@ urlpatterns = [
     path("filings/import/", views.FilingImportView.as_view(), name="filing_import"),
     path("filings/stats/", views.FilingStatsView.as_view(), name="filing_stats"),
     path("filings/<int:pk>/", views.FilingDetailView.as_view(), name="filing_detail"),
+    path("filings/<int:pk>/edit/", views.FilingEditView.as_view(), name="filing_edit"),
+    path("filings/<int:pk>/history/", views.FilingHistoryView.as_view(), name="filing_history"),
     path("matters/", views.MatterListView.as_view(), name="matter_list"),
     path("matters/new/", views.MatterCreateView.as_view(), name="matter_create"),
     path("matters/rules/", views.ProcedureRulesView.as_view(), name="procedure_rules"),
     path("matters/<int:pk>/", views.MatterDetailView.as_view(), name="matter_detail"),
+    path("matters/<int:pk>/edit/", views.MatterEditView.as_view(), name="matter_edit"),
+    path("matters/<int:pk>/history/", views.MatterHistoryView.as_view(), name="matter_history"),
 ]

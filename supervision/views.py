@@ -16,22 +16,24 @@ from org.scoping import editable_unit_ids, user_bureau
 from powers.models import PowerItem
 from review.services import StaleEdit, WorkflowError
 from review.forms import LockedForm
-from review.views import editable_or_new
+from review.history import history_entries, history_page_records, history_union
+from review.views import HistoryView, editable_or_new
 from review.workflow import EDITOR, OFFICE, may_edit
 from riskpoints.xlsx import xlsx_response
 
 from .choices import BreachKind, Degree, MatterKind
 from .filters import FilingFilter, MatterFilter
 from .forms import (
-    BenchmarkFormSet, BenchmarkImportForm, FilingForm, KeyRuleForm, MatterForm, MemberFormSet, ProcedureRuleForm,
-    UploadForm, benchmark_rows, member_rows,
+    BenchmarkFormSet, BenchmarkImportForm, FilingEditForm, FilingForm, KeyRuleForm, MatterEditForm, MatterForm,
+    MemberFormSet, ProcedureRuleForm, UploadForm, benchmark_rows, member_rows,
 )
-from .models import KeyPowerRule
+from .models import Filing, FilingStep, KeyPowerRule, Matter, MeetingMember
 from .selectors import (
     filing_stats, filings_for, fileable_powers, key_powers_for, matters_for, penalty_spread,
 )
 from .services import (
-    benchmark_save, benchmark_snapshot, filing_create, key_rule_add, key_rule_delete, matter_create, needs_benchmark,
+    CORRECTION_DAYS, MATTER_CORRECTION_DAYS, benchmark_save, benchmark_snapshot, filing_create, filing_refusal,
+    filing_update, key_rule_add, key_rule_delete, matter_create, matter_refusal, matter_update, needs_benchmark,
     procedure_rule, procedure_rule_save,
 )
 from .xlsx import (
@@ -40,6 +42,15 @@ from .xlsx import (
 )
 
 REFUSED = (StaleEdit, WorkflowError, PermissionDenied, ValidationError)
+
+
+RECENT_CHANGES = 10  # changes shown on a record's page; its history page has them all
+
+
+def recent_changes(sources):
+    """The last few changes of a record and its child rows, for its page (``includes/history_table.html``)."""
+    return history_entries(history_page_records(sources, list(history_union(sources)[:RECENT_CHANGES])),
+                           title=lambda record: str(record.instance_type._meta.verbose_name))
 
 
 def _message(exc):
@@ -236,10 +247,62 @@ class FilingDetailView(View):
         flow = filing.flow_record.snapshot.get("flow") or {"steps": []}
         done = {s.step_id: s for s in filing.steps.all()}
         findings = list(filing.findings.select_related("information"))
+        holding = [f for f in findings if f.resolved_on is None]
         return render(request, "supervision/filing_detail.html", {"side_first": True,
-            "object": filing, "findings": findings,
+            "object": filing, "findings": findings, "holding": holding,
+            "may_correct": filing_refusal(request.user, filing) is None, "correction_days": CORRECTION_DAYS,
+            "changes": recent_changes(filing_history_sources(filing)),
             "steps": [{"name": s["name"], "limit": s.get("time_limit", ""), "done": done.get(s["id"]),
-                       "findings": [f for f in findings if f.step_id == s["id"]]} for s in flow["steps"]]})
+                       "findings": [f for f in holding if f.step_id == s["id"]]} for s in flow["steps"]]})
+
+
+def filing_history_sources(filing):
+    return [filing.history.all(), FilingStep.history.filter(filing_id=filing.pk)]
+
+
+class FilingEditView(View):
+    """The handling unit corrects a filing (open, or closed within ``CORRECTION_DAYS``); the
+    filing is checked again on saving. Another unit's filing is not found; a reader is refused."""
+
+    template_name = "supervision/filing_form.html"
+
+    def filing(self, request, pk):
+        filing = get_object_or_404(filings_for(request.user).select_related("flow_record"), pk=pk)
+        refusal = filing_refusal(request.user, filing)
+        if refusal:
+            raise PermissionDenied(refusal)
+        return filing
+
+    def render_form(self, request, filing, form, status=200):
+        return render(request, self.template_name, {"object": filing, "power": filing.power, "form": form,
+                                                    "correction_days": CORRECTION_DAYS}, status=status)
+
+    def get(self, request, pk):
+        filing = self.filing(request, pk)
+        return self.render_form(request, filing, FilingEditForm(user=request.user, filing=filing))
+
+    def post(self, request, pk):
+        filing = self.filing(request, pk)
+        form = FilingEditForm(request.POST, user=request.user, filing=filing)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if not k.startswith("step_") and k != "lock_version"}
+            try:
+                filing = filing_update(actor=request.user, filing=filing, lock_version=form.cleaned_data["lock_version"],
+                                       data=data, done=form.done())
+            except REFUSED as exc:
+                for message in (exc.messages if isinstance(exc, ValidationError) else [_message(exc)]):
+                    form.add_error(None, message)
+            else:
+                messages.success(request, _("已更正备案：%(case)s，并已重新检查。") % {"case": filing})
+                return redirect(filing)
+        return self.render_form(request, filing, form, status=400)
+
+
+class FilingHistoryView(HistoryView):
+    """Who changed what in a filing and its step dates (the check's findings show on the filing)."""
+
+    model = Filing
+    children = ((FilingStep, "filing_id"),)
 
 
 class FilingImportView(View):
@@ -342,7 +405,59 @@ class MatterDetailView(View):
         return render(request, "supervision/matter_detail.html", {
             "object": matter, "rule": rule,
             "members": sorted(matter.members.all(), key=lambda m: (m.speaking_order is None, m.speaking_order or 0, m.order)),
-            "breaches": matter.breaches.select_related("information"), "breach_kinds": BreachKind})
+            "breaches": matter.breaches.select_related("information"), "breach_kinds": BreachKind,
+            "may_correct": matter_refusal(request.user, matter) is None, "correction_days": MATTER_CORRECTION_DAYS,
+            "changes": recent_changes(matter_history_sources(matter))})
+
+
+def matter_history_sources(matter):
+    return [matter.history.all(), MeetingMember.history.filter(matter_id=matter.pk)]
+
+
+class MatterEditView(View):
+    """The unit corrects a 三重一大 record (within ``MATTER_CORRECTION_DAYS`` of registering it);
+    it is checked again against the rules of procedure on saving."""
+
+    def matter(self, request, pk):
+        matter = get_object_or_404(matters_for(request.user), pk=pk)
+        refusal = matter_refusal(request.user, matter)
+        if refusal:
+            raise PermissionDenied(refusal)
+        return matter
+
+    def render_form(self, request, matter, form, formset, status=200):
+        return render(request, "supervision/matter_form.html", {
+            "object": matter, "form": form, "formset": formset, "correction_days": MATTER_CORRECTION_DAYS}, status=status)
+
+    def get(self, request, pk):
+        matter = self.matter(request, pk)
+        return self.render_form(request, matter, MatterEditForm(instance=matter, user=request.user),
+                                MemberFormSet(instance=matter, prefix="members"))
+
+    def post(self, request, pk):
+        matter = self.matter(request, pk)
+        form = MatterEditForm(request.POST, instance=matter, user=request.user)
+        formset = MemberFormSet(request.POST, instance=matter, prefix="members")
+        if form.is_valid() and formset.is_valid():
+            try:
+                matter = matter_update(actor=request.user, matter=matter, lock_version=form.cleaned_data["lock_version"],
+                                       data=form.cleaned_data, members=member_rows(formset))
+            except REFUSED as exc:
+                for message in (exc.messages if isinstance(exc, ValidationError) else [_message(exc)]):
+                    form.add_error(None, message)
+            else:
+                messages.success(request, _("已更正：%(m)s，并已按议事规则重新检查。") % {"m": matter})
+                return redirect(matter)
+        else:
+            messages.error(request, _("保存失败，请按提示修改后再提交。"))
+        return self.render_form(request, Matter.objects.get(pk=matter.pk), form, formset, status=400)
+
+
+class MatterHistoryView(HistoryView):
+    """Who changed what in a 三重一大 record and its members (the breaches show on the record)."""
+
+    model = Matter
+    children = ((MeetingMember, "matter_id"),)
 
 
 class ProcedureRulesView(View):

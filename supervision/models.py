@@ -1,6 +1,8 @@
 """Electronic supervision (电子监察): discretion benchmarks of powers, key-power filings checked
 against their flows and benchmarks, and the register of 三重一大 decisions."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -9,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from monitoring.models import RiskInformation
+from org.imports import SheetImport
 from org.models import Unit
 from org.scoping import ScopedQuerySet
 from powers.choices import PowerCategory
@@ -21,6 +24,10 @@ from .choices import (
 )
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+def _import_file_name(instance, filename):
+    return f"imports/filings/{uuid.uuid4().hex}.xlsx"
 
 
 class BenchmarkRow(models.Model):
@@ -139,6 +146,23 @@ class Filing(models.Model):
     @property
     def light_colour(self):
         return LIGHT_COLOURS[self.light]
+
+
+class FilingImport(SheetImport):
+    """One uploaded sheet of cases (the case system's export) and how its import went
+    (``org.imports``): checked whole in the background, filed all or nothing."""
+
+    upload_url_name = "supervision:filing_import"
+    done_template = "supervision/_filing_import_done.html"
+
+    file = models.FileField(_("文件"), upload_to=_import_file_name, max_length=200, blank=True)
+
+    class Meta(SheetImport.Meta):
+        verbose_name = _("备案导入")
+        verbose_name_plural = _("备案导入")
+
+    def get_absolute_url(self):
+        return reverse("supervision:filing_import_status", args=[self.pk])
 
 
 class FilingStep(models.Model):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("filings/", views.FilingListView.as_view(), name="filing_list"),
     path("filings/new/", views.FilingCreateView.as_view(), name="filing_create"),
     path("filings/import/", views.FilingImportView.as_view(), name="filing_import"),
+    path("filings/import/<int:pk>/", views.FilingImportStatusView.as_view(), name="filing_import_status"),
     path("filings/stats/", views.FilingStatsView.as_view(), name="filing_stats"),
     path("filings/<int:pk>/", views.FilingDetailView.as_view(), name="filing_detail"),
     path("filings/<int:pk>/edit/", views.FilingEditView.as_view(), name="filing_edit"),

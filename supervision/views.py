@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django_filters.views import FilterView
 
+from org.imports import ImportStatusView
 from org.inputs import parse_int
 from org.scoping import editable_unit_ids, user_bureau
 from powers.models import PowerItem
@@ -27,7 +28,7 @@ from .forms import (
     BenchmarkFormSet, BenchmarkImportForm, FilingEditForm, FilingForm, KeyRuleForm, MatterEditForm, MatterForm,
     MemberFormSet, ProcedureRuleForm, UploadForm, benchmark_rows, member_rows,
 )
-from .models import Filing, FilingStep, KeyPowerRule, Matter, MeetingMember
+from .models import Filing, FilingImport, FilingStep, KeyPowerRule, Matter, MeetingMember
 from .selectors import (
     filing_stats, filings_for, fileable_powers, key_powers_for, matters_for, penalty_spread,
 )
@@ -37,7 +38,7 @@ from .services import (
     procedure_rule, procedure_rule_save,
 )
 from .xlsx import (
-    benchmark_import, benchmark_workbook, filing_template, filing_workbook, filings_import, key_power_workbook,
+    benchmark_import, benchmark_workbook, filing_import_start, filing_template, filing_workbook, key_power_workbook,
     matter_workbook,
 )
 
@@ -305,26 +306,39 @@ class FilingHistoryView(HistoryView):
     children = ((FilingStep, "filing_id"),)
 
 
+def _may_file(request):
+    if not editable_unit_ids(request.user):
+        raise PermissionDenied(_("只有承办单位的工作人员可以备案。"))
+
+
 class FilingImportView(View):
+    """Upload a sheet of cases: it is queued for checking and filing, and the user follows it on its page."""
+
+    template_name = "supervision/filing_import.html"
+
+    def render_page(self, request, form, status=200):
+        recent = FilingImport.objects.filter(created_by=request.user)[:5]
+        return render(request, self.template_name, {"form": form, "recent": recent}, status=status)
+
     def get(self, request):
         if request.GET.get("format") == "xlsx":
             return xlsx_response(filing_template(), "filings-template.xlsx")
-        if not editable_unit_ids(request.user):
-            raise PermissionDenied(_("只有承办单位的工作人员可以备案。"))
-        return render(request, "supervision/filing_import.html", {"form": UploadForm()})
+        _may_file(request)
+        return self.render_page(request, UploadForm())
 
     def post(self, request):
+        _may_file(request)
         form = UploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                created = filings_import(actor=request.user, file=form.cleaned_data["file"])
-            except REFUSED as exc:
-                for message in (exc.messages if isinstance(exc, ValidationError) else [_message(exc)])[:200]:
-                    form.add_error(None, message)
-            else:
-                messages.success(request, _("已导入 %(n)d 件备案。") % {"n": len(created)})
-                return redirect("supervision:filing_list")
-        return render(request, "supervision/filing_import.html", {"form": form}, status=400)
+        if not form.is_valid():
+            return self.render_page(request, form, status=400)
+        return redirect(filing_import_start(actor=request.user, file=form.cleaned_data["file"]))
+
+
+class FilingImportStatusView(ImportStatusView):
+    """How a filings import is going; the page polls its progress until the import ends."""
+
+    model = FilingImport
+    template_name = "supervision/filing_import_status.html"
 
 
 class FilingStatsView(View):

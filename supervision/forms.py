@@ -12,8 +12,8 @@ from review.forms import LockedForm
 from riskpoints.xlsx import SheetUnreadable, check_upload
 
 from .choices import KeyRuleKind
-from .models import BenchmarkRow, Matter, MeetingMember, ProcedureRule
-from .services import BENCHMARK_FIELDS, MEMBER_FIELDS, RULE_FIELDS, benchmark_row_errors
+from .models import BenchmarkRow, Matter, MeetingMember, ProcedureRule, ViolationDegree
+from .services import BENCHMARK_FIELDS, MEMBER_FIELDS, RULE_FIELDS, benchmark_row_errors, degrees_for
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY_ATTRS = {"min": 0, "step": "0.01"}
@@ -26,6 +26,10 @@ class BenchmarkRowForm(GuardedModelForm):
         widgets = {"conditions": forms.Textarea(attrs={"rows": 2}), "penalty": forms.Textarea(attrs={"rows": 2}),
                    "fine_min": forms.NumberInput(attrs=MONEY_ATTRS), "fine_max": forms.NumberInput(attrs=MONEY_ATTRS)}
 
+    def __init__(self, *args, degrees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["degree"].queryset = degrees
+
     def clean(self):
         cleaned = super().clean()
         for field, message in benchmark_row_errors(cleaned):
@@ -37,6 +41,11 @@ BenchmarkFormSet = inlineformset_factory(
     PowerItem, BenchmarkRow, form=BenchmarkRowForm, extra=0, can_delete=True,
     max_num=MAX_FORMSET_ROWS, absolute_max=MAX_FORMSET_ROWS, validate_max=True,
 )
+
+
+def benchmark_formset(power, data=None):
+    """The power's benchmark rows as forms; the degree is one of the power's bureau's."""
+    return BenchmarkFormSet(data, instance=power, prefix="rows", form_kwargs={"degrees": degrees_for(power.unit.bureau)})
 
 
 def benchmark_rows(formset):
@@ -184,6 +193,13 @@ MemberFormSet = inlineformset_factory(
 def member_rows(formset):
     return [{"id": f.instance.pk, **{k: f.cleaned_data[k] for k in MEMBER_FIELDS}}
             for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+
+
+class DegreeForm(GuardedModelForm):
+    class Meta:
+        model = ViolationDegree
+        fields = ["name", "order", "description"]
+        widgets = {"order": forms.NumberInput(attrs={"min": 0})}
 
 
 class ProcedureRuleForm(GuardedModelForm):

@@ -59,10 +59,10 @@ def penalty_spread(filings):
     as a percentage of the base where there is one)."""
     ratio = ExpressionWrapper(F("fine_amount") * 100 / F("base_amount"), output_field=DecimalField(max_digits=14, decimal_places=4))
     return (filings.exclude(circumstance="").filter(fine_amount__isnull=False).order_by()
-            .values("power__code", "power__name", "circumstance", "degree")
+            .values("power__code", "power__name", "circumstance", "degree__name", "degree__order")
             .annotate(cases=Count("pk"), low=Min("fine_amount"), high=Max("fine_amount"),
                       low_ratio=Min(ratio, filter=Q(base_amount__gt=0)), high_ratio=Max(ratio, filter=Q(base_amount__gt=0)))
-            .filter(cases__gte=2).order_by("power__code", "circumstance", "degree"))
+            .filter(cases__gte=2).order_by("power__code", "circumstance", "degree__order"))
 
 
 def matters_for(user):

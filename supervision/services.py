@@ -2,6 +2,7 @@
 rules, filings and their daily check, 三重一大 matters and their rule checks."""
 
 import datetime
+import uuid
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,15 +23,97 @@ from riskpoints.models import RiskPoint
 from schedules.services import work_calendar
 
 from .checks import filing_findings, matter_breaches
-from .choices import BENCHMARK_CATEGORIES, FINDING_LIGHTS, FineBasis, KeyRuleKind, Light, MatterKind
+from .choices import BENCHMARK_CATEGORIES, DEFAULT_DEGREES, FINDING_LIGHTS, FineBasis, KeyRuleKind, Light, MatterKind
 from .models import (
-    Breach, Filing, FilingStep, Finding, KeyPowerRule, Matter, MeetingMember, ProcedureRule,
+    BenchmarkRow, Breach, Filing, FilingStep, Finding, KeyPowerRule, Matter, MeetingMember, ProcedureRule,
+    ViolationDegree,
 )
 from .selectors import fileable_powers
 
 BENCHMARK_FIELDS = ("circumstance", "degree", "conditions", "penalty", "fine_basis", "fine_min", "fine_max", "legal_basis")
 RECENT_DAYS = 30  # a closed case is checked again for this many days (late filings of old steps)
 CHECK_CHUNK = 5000
+
+
+# --- degrees of violation ---------------------------------------------------------------------
+
+def degrees_for(bureau):
+    """The bureau's degrees of violation, mildest first; the four defaults on first use (a
+    bureau created after the data migration gets them when its benchmarks are first edited)."""
+    degrees = ViolationDegree.objects.filter(bureau=bureau)
+    if not degrees.exists():
+        with transaction.atomic():
+            for code, name, order in DEFAULT_DEGREES:
+                ViolationDegree.objects.get_or_create(bureau=bureau, code=code, defaults={"name": str(name), "order": order})
+    return degrees.order_by("order", "pk")
+
+
+def degree_get(bureau, code):
+    """The bureau's degree of ``code`` (the defaults are minor, general, serious, severe), or None."""
+    return degrees_for(bureau).filter(code=code).first()
+
+
+def degrees_in_use(degrees):
+    """The ids of ``degrees`` that a benchmark row (draft or not) or a filing uses."""
+    return (set(BenchmarkRow.objects.filter(degree__in=degrees).values_list("degree_id", flat=True))
+            | set(Filing.objects.filter(degree__in=degrees).values_list("degree_id", flat=True)))
+
+
+def _degree_office(actor, degree=None):
+    bureau = office_bureau(actor, _("只有防控办可以设置违法程度。"))
+    if degree is not None and degree.bureau_id != bureau.pk:
+        raise PermissionDenied(_("您不能修改其他局的违法程度。"))
+    return bureau
+
+
+def _degree_name(bureau, name, exclude=None):
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError(_("请填写违法程度的名称。"))
+    same = ViolationDegree.objects.filter(bureau=bureau, name=name)
+    if exclude is not None:
+        same = same.exclude(pk=exclude.pk)
+    if same.exists():
+        raise ValidationError(_("已有名为“%(n)s”的违法程度。") % {"n": name})
+    return name
+
+
+def degree_add(*, actor, name, order, description=""):
+    """The office adds a degree of violation to its bureau's list."""
+    bureau = _degree_office(actor)
+    degrees_for(bureau)
+    with transaction.atomic():
+        degree = ViolationDegree(bureau=bureau, code=uuid.uuid4().hex[:12], name=_degree_name(bureau, name),
+                                 order=order, description=description.strip())
+        degree._history_user = actor
+        degree.save()
+    return degree
+
+
+def degree_update(*, actor, degree, name, order, description=""):
+    """Rename or reorder a degree. Published benchmarks keep the name they were published with;
+    drafts and later publications show the new one."""
+    bureau = _degree_office(actor, degree)
+    with transaction.atomic():
+        locked = ViolationDegree.objects.select_for_update().get(pk=degree.pk)
+        locked.name, locked.order = _degree_name(bureau, name, exclude=locked), order
+        locked.description = description.strip()
+        locked._history_user = actor
+        locked.save()
+    return locked
+
+
+def degree_delete(*, actor, degree):
+    """Delete a degree no benchmark row or filing uses; the last one stays."""
+    bureau = _degree_office(actor, degree)
+    with transaction.atomic():
+        locked = ViolationDegree.objects.select_for_update().get(pk=degree.pk)
+        if degrees_in_use([locked]):
+            raise ValidationError(_("“%(n)s”已被裁量基准或备案使用，不能删除；可以改名或调整排序。") % {"n": locked.name})
+        if ViolationDegree.objects.filter(bureau=bureau).count() <= 1:
+            raise ValidationError(_("至少要保留一个违法程度。"))
+        locked._history_user = actor
+        locked.delete()
 
 
 # --- discretion benchmarks ---------------------------------------------------------------------
@@ -42,12 +125,12 @@ def needs_benchmark(power):
 def benchmark_snapshot(power):
     """The benchmark as the power's review snapshot freezes it (and the public site shows it)."""
     return [
-        {"id": r.pk, "circumstance": r.circumstance, "degree": r.degree, "degree_label": str(r.get_degree_display()),
-         "conditions": r.conditions, "penalty": r.penalty, "fine_basis": r.fine_basis,
+        {"id": r.pk, "circumstance": r.circumstance, "degree": r.degree.code, "degree_label": r.degree.name,
+         "degree_order": r.degree.order, "conditions": r.conditions, "penalty": r.penalty, "fine_basis": r.fine_basis,
          "fine_basis_label": str(r.get_fine_basis_display()),
          "fine_min": None if r.fine_min is None else str(r.fine_min),
          "fine_max": None if r.fine_max is None else str(r.fine_max), "legal_basis": r.legal_basis}
-        for r in power.benchmark_rows.order_by("order", "pk")
+        for r in power.benchmark_rows.select_related("degree").order_by("order", "pk")
     ]
 
 
@@ -78,9 +161,12 @@ def benchmark_row_errors(row):
 def benchmark_save(*, power, actor, lock_version, rows):
     """Make ``power``'s benchmark exactly ``rows``: an edit of the power (same scope, state and
     lock checks; editing a published power starts its next revision)."""
+    bureau_id = power.unit.bureau.pk
     for row in rows:
         for _field, message in benchmark_row_errors(row):
             raise ValidationError(message)
+        if not isinstance(row.get("degree"), ViolationDegree) or row["degree"].bureau_id != bureau_id:
+            raise ValidationError(_("请选择本局设置的违法程度。"))
     with transaction.atomic():
         locked = review_begin_edit(item=power, actor=actor, lock_version=lock_version)
         children_sync(parent=locked, manager=locked.benchmark_rows, rows=rows, fields=BENCHMARK_FIELDS, actor=actor)
@@ -139,7 +225,7 @@ def filing_errors(*, flow, opened_on, closed_on, done, today):
     return errors
 
 
-def _filing_values(*, record, data, done):
+def _filing_values(*, record, data, done, bureau):
     """The filing's fields from a form or a sheet row, checked against the flow and benchmark
     of ``record`` (the published revision the case follows). Raises ``ValidationError``."""
     flow = record.snapshot.get("flow") or {"steps": [], "edges": []}
@@ -156,7 +242,8 @@ def _filing_values(*, record, data, done):
         "case_number": data["case_number"].strip(), "party": data["party"].strip(), "opened_on": data["opened_on"],
         "closed_on": data.get("closed_on"), "decision": data.get("decision", ""),
         "circumstance": benchmark.get("circumstance", "") if benchmark else "",
-        "degree": benchmark.get("degree", "") if benchmark else "", "benchmark": benchmark or {},
+        "degree": degree_get(bureau, benchmark.get("degree")) if benchmark else None,
+        "benchmark": benchmark or {},
         "stated_conditions": data.get("stated_conditions", ""), "base_amount": data.get("base_amount"),
         "fine_amount": data.get("fine_amount"),
     }
@@ -189,7 +276,7 @@ def filing_create(*, actor, power, data, done, check=True):
         raise PermissionDenied(_("只能以本单位的名义备案。"))
     record = power.published_record
     filing = Filing(power=power, unit=unit, flow_record=record, filed_by=actor,
-                    **_filing_values(record=record, data=data, done=done))
+                    **_filing_values(record=record, data=data, done=done, bureau=power.unit.bureau))
     try:
         with transaction.atomic():
             filing._history_user = actor
@@ -237,7 +324,7 @@ def filing_update(*, actor, filing, lock_version, data, done):
         if unit.pk not in editable_unit_ids(actor):
             raise PermissionDenied(_("只能以本单位的名义备案。"))
         record = locked.flow_record
-        for field, value in _filing_values(record=record, data=data, done=done).items():
+        for field, value in _filing_values(record=record, data=data, done=done, bureau=locked.power.unit.bureau).items():
             setattr(locked, field, value)
         locked.unit = unit
         locked.lock_version += 1

@@ -22,18 +22,19 @@ from review.views import HistoryView, editable_or_new
 from review.workflow import EDITOR, OFFICE, may_edit
 from riskpoints.xlsx import xlsx_response
 
-from .choices import BreachKind, Degree, MatterKind
+from .choices import BreachKind, MatterKind
 from .filters import FilingFilter, MatterFilter
 from .forms import (
-    BenchmarkFormSet, BenchmarkImportForm, FilingEditForm, FilingForm, KeyRuleForm, MatterEditForm, MatterForm,
-    MemberFormSet, ProcedureRuleForm, UploadForm, benchmark_rows, member_rows,
+    BenchmarkImportForm, DegreeForm, FilingEditForm, FilingForm, KeyRuleForm, MatterEditForm, MatterForm,
+    MemberFormSet, ProcedureRuleForm, UploadForm, benchmark_formset, benchmark_rows, member_rows,
 )
-from .models import Filing, FilingImport, FilingStep, KeyPowerRule, Matter, MeetingMember
+from .models import Filing, FilingImport, FilingStep, KeyPowerRule, Matter, MeetingMember, ViolationDegree
 from .selectors import (
     filing_stats, filings_for, fileable_powers, key_powers_for, matters_for, penalty_spread,
 )
 from .services import (
-    CORRECTION_DAYS, MATTER_CORRECTION_DAYS, benchmark_save, benchmark_snapshot, filing_create, filing_refusal,
+    CORRECTION_DAYS, MATTER_CORRECTION_DAYS, benchmark_save, benchmark_snapshot, degree_add, degree_delete,
+    degree_update, degrees_for, degrees_in_use, filing_create, filing_refusal,
     filing_update, key_rule_add, key_rule_delete, matter_create, matter_refusal, matter_update, needs_benchmark,
     procedure_rule, procedure_rule_save,
 )
@@ -83,12 +84,12 @@ class BenchmarkEditView(View):
 
     def get(self, request, pk):
         power = editable_or_new(request, PowerItem, pk)
-        return self.render_form(request, power, LockedForm(lock_item=power), BenchmarkFormSet(instance=power, prefix="rows"))
+        return self.render_form(request, power, LockedForm(lock_item=power), benchmark_formset(power))
 
     def post(self, request, pk):
         power = editable_or_new(request, PowerItem, pk)
         form = LockedForm(request.POST, lock_item=power)
-        formset = BenchmarkFormSet(request.POST, instance=power, prefix="rows")
+        formset = benchmark_formset(power, request.POST)
         if not (form.is_valid() and formset.is_valid()):
             messages.error(request, _("保存失败，请按提示修改后再提交。"))
             return self.render_form(request, power, form, formset)
@@ -119,7 +120,7 @@ class BenchmarkImportView(View):
                 messages.success(request, _("已从 Excel 导入裁量基准：%(power)s") % {"power": power})
                 return redirect(power)
         response = BenchmarkEditView().render_form(
-            request, power, LockedForm(lock_item=power), BenchmarkFormSet(instance=power, prefix="rows"), upload)
+            request, power, LockedForm(lock_item=power), benchmark_formset(power), upload)
         response.status_code = 400
         return response
 
@@ -128,6 +129,66 @@ class BenchmarkExportView(View):
     def get(self, request, pk):
         power = get_object_or_404(PowerItem.objects.for_user(request.user), pk=pk)
         return xlsx_response(benchmark_workbook(power.benchmark_rows.all()), f"benchmark-{power.code}.xlsx")
+
+
+# --- degrees of violation: the office's list -----------------------------------------------------
+
+class DegreesView(View):
+    """The office keeps its bureau's degrees of violation (违法程度): name, order, description.
+    One form per degree and one to add; a degree in use shows no delete button (and is refused)."""
+
+    template_name = "supervision/degrees.html"
+
+    def render_page(self, request, bound_pk=None, bound=None, status=200):
+        degrees = list(degrees_for(user_bureau(request.user)))
+        used = degrees_in_use(degrees)
+        rows = [(d, bound if bound_pk == d.pk else DegreeForm(instance=d, prefix=f"d{d.pk}"), d.pk in used) for d in degrees]
+        add = bound if bound is not None and bound_pk is None else DegreeForm(
+            prefix="new", initial={"order": max((d.order for d in degrees), default=0) + 1})
+        return render(request, self.template_name, {"rows": rows, "add": add}, status=status)
+
+    def get(self, request):
+        _office_only(request.user)
+        return self.render_page(request)
+
+    def post(self, request):
+        _office_only(request.user)
+        raw = request.POST.get("degree")
+        degree = None
+        if raw:
+            pk = parse_int(raw)
+            if pk is None:
+                raise Http404
+            degree = get_object_or_404(ViolationDegree.objects.filter(bureau=user_bureau(request.user)), pk=pk)
+        form = DegreeForm(request.POST, instance=degree, prefix=f"d{degree.pk}" if degree else "new")
+        if form.is_valid():
+            values = {k: form.cleaned_data[k] for k in ("name", "order", "description")}
+            try:
+                if degree is None:
+                    saved = degree_add(actor=request.user, **values)
+                else:
+                    saved = degree_update(actor=request.user, degree=degree, **values)
+            except REFUSED as exc:
+                form.add_error(None, _message(exc))
+            else:
+                messages.success(request, _("已保存违法程度：%(n)s") % {"n": saved.name})
+                return redirect("supervision:degrees")
+        return self.render_page(request, degree.pk if degree else None, form, status=400)
+
+
+class DegreeDeleteView(View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        _office_only(request.user)
+        degree = get_object_or_404(ViolationDegree.objects.filter(bureau=user_bureau(request.user)), pk=pk)
+        try:
+            degree_delete(actor=request.user, degree=degree)
+        except REFUSED as exc:
+            messages.error(request, _message(exc))
+        else:
+            messages.success(request, _("已删除违法程度：%(n)s") % {"n": degree.name})
+        return redirect("supervision:degrees")
 
 
 # --- key powers ----------------------------------------------------------------------------------
@@ -350,7 +411,7 @@ class FilingStatsView(View):
             row["on_time_rate"] = round(100 * (row["cases"] - row["late"]) / row["cases"], 1) if row["cases"] else None
         spread = list(penalty_spread(f.qs))
         for row in spread:
-            row["degree_label"] = dict(Degree.choices).get(row["degree"], row["degree"])
+            row["degree_label"] = row["degree__name"] or "—"
         return render(request, "supervision/filing_stats.html", {"filter": f, "rows": rows, "spread": spread})
 
 

@@ -18,12 +18,12 @@ from django.utils.translation import gettext as _
 from org.imports import sheet_import_run, sheet_import_start
 from org.models import Unit
 from org.scoping import editable_unit_ids
-from org.sheets import SheetErrors, SheetUnreadable, _text, read_rows, table_workbook
+from org.sheets import SheetErrors, SheetUnreadable, _text, _word, read_rows, table_workbook
 
-from .choices import Degree, FineBasis
+from .choices import FineBasis
 from .models import Filing, FilingImport
 from .selectors import fileable_powers
-from .services import benchmark_row_errors, benchmark_save, filing_create, filing_errors, filings_check
+from .services import benchmark_row_errors, benchmark_save, degrees_for, filing_create, filing_errors, filings_check
 
 MAX_IMPORT_ROWS = 5000
 
@@ -95,9 +95,9 @@ def _error(number, column, message):
 # --- benchmarks -----------------------------------------------------------------------------------
 
 def benchmark_workbook(rows):
-    degrees, bases = dict(Degree.choices), dict(FineBasis.choices)
+    bases = dict(FineBasis.choices)
     return table_workbook([h for h, _f, _r in BENCHMARK_COLUMNS], [
-        [r.circumstance, str(degrees[r.degree]), r.conditions, r.penalty, str(bases[r.fine_basis]),
+        [r.circumstance, r.degree.name, r.conditions, r.penalty, str(bases[r.fine_basis]),
          r.fine_min, r.fine_max, r.legal_basis] for r in rows], widths={"适用条件": 40, "处罚种类和幅度": 40, "裁量依据": 30})
 
 
@@ -107,7 +107,9 @@ def benchmark_import(*, actor, power, lock_version, file):
         rows = _sheet(file, BENCHMARK_COLUMNS)
     except SheetUnreadable as exc:
         raise ValidationError(str(exc)) from exc
-    degrees, bases = _label_map(Degree.choices), _label_map(FineBasis.choices)
+    # A degree is given by its name in the bureau's list, full-width letters and spaces aside.
+    degrees = {_word(d.name): d for d in degrees_for(power.unit.bureau)}
+    bases = _label_map(FineBasis.choices)
     errors, parsed = [], []
     for number, values in rows:
         row = {}
@@ -121,9 +123,10 @@ def benchmark_import(*, actor, power, lock_version, file):
                 if required and not text:
                     raise ValueError(_("必填"))
                 if field == "degree":
-                    if text not in degrees:
-                        raise ValueError(_("应为：%(v)s") % {"v": " / ".join(degrees)})
-                    text = degrees[text]
+                    if _word(text) not in degrees:
+                        raise ValueError(_("“%(t)s”不是本局设置的违法程度，应为：%(v)s") % {
+                            "t": text, "v": " / ".join(d.name for d in degrees.values())})
+                    text = degrees[_word(text)]
                 elif field == "fine_basis":
                     if text and text not in bases:
                         raise ValueError(_("应为：%(v)s") % {"v": " / ".join(bases)})
@@ -148,7 +151,7 @@ def filing_workbook(filings):
     return table_workbook(
         ["案件编号", "职权编码", "职权名称", "承办单位", "当事人", "受理/立案日期", "办结日期", "违法情形", "违法程度", "罚款金额", "监察结果"],
         [[f.case_number, f.power.code, f.power.name, f.unit.name, f.party, f.opened_on, f.closed_on, f.circumstance,
-          f.get_degree_display(), f.fine_amount, f.get_light_display()] for f in filings],
+          f.degree_label, f.fine_amount, f.get_light_display()] for f in filings],
         widths={"职权名称": 36, "当事人": 20})
 
 
@@ -234,7 +237,7 @@ def filings_check_sheet(file, *, actor, progress=None):
         data["benchmark_id"] = None
         if circumstance or degree:
             row = next((r for r in snapshot.get("benchmark") or []
-                        if r["circumstance"] == circumstance and r["degree_label"] == degree), None)
+                        if r["circumstance"] == circumstance and _word(r["degree_label"]) == _word(degree)), None)
             if row is None:
                 errors.add(number, "违法情形", _("已公布的裁量基准中没有“%(c)s（%(d)s）”") % {"c": circumstance, "d": degree},
                            _("已公布的裁量基准中没有该情形和程度"))

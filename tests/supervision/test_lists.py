@@ -10,7 +10,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from supervision.models import Filing
 from supervision.services import filing_create, matter_create
 
 from .conftest import MONDAY, case

@@ -66,14 +66,15 @@ class InternalFindingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Finding
-        fields = ["kind", "kind_label", "light", "step_id", "step_name", "message", "found_on"]
+        fields = ["kind", "kind_label", "light", "step_id", "step_name", "message", "found_on", "resolved_on"]
 
 
 class InternalFilingSerializer(serializers.ModelSerializer):
     power = serializers.CharField(source="power.code", help_text="Power code. 职权编码")
     power_name = serializers.CharField(source="power.name", help_text="Power. 职权名称")
     unit = InternalUnitSerializer(read_only=True, help_text="Handling unit. 承办单位")
-    degree_label = serializers.CharField(source="get_degree_display", help_text="Degree as shown. 违法程度（显示文字）")
+    degree = serializers.CharField(source="degree_code", help_text="Degree key, as published. 违法程度代码")
+    degree_label = serializers.CharField(help_text="Degree as published with the benchmark. 违法程度（显示文字，以备案时已公布的为准）")
     light_label = serializers.CharField(source="get_light_display", help_text="Result of the checks. 监察结果")
     steps = InternalFilingStepSerializer(many=True, read_only=True, help_text="Dates of the flow's steps. 各环节办理日期")
     findings = InternalFindingSerializer(many=True, read_only=True, help_text="Deviations found. 监察发现")

@@ -13,7 +13,7 @@ from demo.data import supervision as data
 from powers.models import PowerItem
 from schedules.services import work_calendar
 from supervision.models import Filing, KeyPowerRule, Matter
-from supervision.services import benchmark_save, filing_create, matter_create, needs_benchmark
+from supervision.services import benchmark_save, degree_get, filing_create, matter_create, needs_benchmark
 from supervision.workdays import add_workdays
 
 
@@ -48,7 +48,8 @@ def seed_benchmark(power, actor):
     """Give a new demo power needing one its benchmark, as its unit would before submitting."""
     if needs_benchmark(power) and not power.benchmark_rows.exists():
         power.refresh_from_db()
-        benchmark_save(power=power, actor=actor, lock_version=power.lock_version, rows=benchmark_rows(power))
+        rows = [{**row, "degree": degree_get(power.unit.bureau, row["degree"])} for row in benchmark_rows(power)]
+        benchmark_save(power=power, actor=actor, lock_version=power.lock_version, rows=rows)
 
 
 def seed_supervision(units, users):

@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from org.imports import ImportState  # noqa: F401  (shared by every background import; imported from here too)
 from powers.choices import INTERNAL_CATEGORIES, PowerCategory
 
 
@@ -95,17 +96,6 @@ FACTORS = {
 }
 FACTOR_NAMES = tuple(FACTORS)
 GRADES = [(3, _("高")), (2, _("中")), (1, _("低"))]
-
-
-class ImportState(models.TextChoices):
-    """Where an uploaded register sheet stands; the last three are final."""
-
-    QUEUED = "queued", _("排队等候")
-    CHECKING = "checking", _("正在逐行检查")
-    SAVING = "saving", _("正在写入")
-    DONE = "done", _("已导入")
-    REFUSED = "refused", _("有错误，未导入")
-    FAILED = "failed", _("处理出错，未导入")
 
 
 class ExportState(models.TextChoices):

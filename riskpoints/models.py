@@ -12,13 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from org.imports import SheetImport
 from org.models import Post, Unit
 from org.scoping import ScopedQuerySet
 from powers.models import FlowStep, PowerItem
 from review.models import Reviewable
 
 from .choices import (
-    FACTOR_NAMES, GRADES, LEVEL_COLOURS, CarryDecision, ExportState, FindingLevel, FoundBy, ImportState, KeyArea,
+    FACTOR_NAMES, GRADES, LEVEL_COLOURS, CarryDecision, ExportState, FindingLevel, FoundBy, KeyArea,
     RiskKind, RiskLevel,
 )
 
@@ -194,59 +195,25 @@ def _import_file_name(instance, filename):
     return f"imports/riskpoints/{uuid.uuid4().hex}.xlsx"
 
 
-class RegisterImport(models.Model):
-    """One uploaded risk register sheet and how its import went.
+class RegisterImport(SheetImport):
+    """One uploaded risk register sheet and how its import went (``org.imports``).
 
-    The file waits in the default storage, which web processes and workers share, until a
-    background task has checked every row and, when no row is wrong, registered them all in one
-    transaction; then it is deleted. The status page reads progress and errors from this row.
-    Only the first ``errors`` are kept with their row and column; ``error_summary`` counts every
-    error by column and kind, so a sheet with 100,000 errors still makes a short page.
+    The file waits in the default storage until a background task has checked every row and,
+    when no row is wrong, registered them all in one transaction; then it is deleted.
     """
 
-    STALLED_AFTER = timedelta(hours=1)
+    upload_url_name = "riskpoints:import"
+    done_template = "riskpoints/_import_done.html"
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.CASCADE,
-                                   related_name="+")
     file = models.FileField(_("文件"), upload_to=_import_file_name, max_length=200, blank=True)
-    filename = models.CharField(_("文件名"), max_length=255)
-    state = models.CharField(_("状态"), max_length=20, choices=ImportState.choices, default=ImportState.QUEUED)
-    rows_total = models.PositiveIntegerField(_("行数"), default=0)
-    rows_checked = models.PositiveIntegerField(_("已检查行数"), default=0)
-    created_count = models.PositiveIntegerField(_("新登记"), default=0)
     skipped_count = models.PositiveIntegerField(_("已登记未重复导入"), default=0)
-    error_count = models.PositiveIntegerField(_("错误数"), default=0)
-    error_row_count = models.PositiveIntegerField(_("有错误的行数"), default=0)
-    errors = models.JSONField(_("错误（前若干条）"), default=list, blank=True)
-    error_summary = models.JSONField(_("错误汇总"), default=list, blank=True)
-    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
-    FINAL = (ImportState.DONE, ImportState.REFUSED, ImportState.FAILED)
-
-    class Meta:
+    class Meta(SheetImport.Meta):
         verbose_name = _("风险点导入")
         verbose_name_plural = _("风险点导入")
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return self.filename
 
     def get_absolute_url(self):
         return reverse("riskpoints:import_status", args=[self.pk])
-
-    @property
-    def finished(self):
-        return self.state in self.FINAL
-
-    @property
-    def stalled(self):
-        """Still unfinished long after upload: the worker died or never got the task."""
-        return not self.finished and timezone.now() - self.created_at > self.STALLED_AFTER
-
-    @property
-    def errors_left_off(self):
-        return max(self.error_count - len(self.errors), 0)
 
 
 class RiskTally(models.Model):

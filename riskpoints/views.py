@@ -9,6 +9,7 @@ from django.views import View
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from org.imports import ImportStatusView as BaseImportStatusView
 from org.inputs import parse_ids, parse_int, search_term
 from org.models import Post, Unit
 from org.scoping import bureau_unit_ids, office_bureau, user_bureau, visible_unit_ids
@@ -411,10 +412,8 @@ class ImportView(View):
         return redirect(job)
 
 
-class ImportStatusView(View):
+class ImportStatusView(BaseImportStatusView):
     """How an import is going; the page polls its progress fragment until the import ends."""
 
-    def get(self, request, pk):
-        job = get_object_or_404(RegisterImport.objects.filter(created_by=request.user), pk=pk)
-        template = "riskpoints/_import_progress.html" if request.headers.get("HX-Request") else "riskpoints/import_status.html"
-        return render(request, template, {"job": job})
+    model = RegisterImport
+    template_name = "riskpoints/import_status.html"

@@ -8,21 +8,15 @@ counted by column and kind). Imports run as a background task (``tasks.run_regis
 on a file kept in the default storage; the upload page sends the user to a status page.
 """
 
-import logging
-import tempfile
-
-from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files import File
-from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from org.imports import sheet_import_run, sheet_import_start
 from org.models import Post, Unit
 from org.sheets import (  # noqa: F401  (append_data_row and the reading helpers are this module's API too)
     ERROR_LIST_LIMIT, FORMULA_PREFIXES, MAX_UNPACKED_BYTES, MAX_UPLOAD_BYTES, SheetErrors, SheetUnreadable, Unreadable,
@@ -33,11 +27,9 @@ from powers.models import PowerItem
 from review.services import WorkflowError
 from review.workflow import EDITOR
 
-from .choices import FACTORS, FindingLevel, FoundBy, ImportState, KeyArea, RiskKind, RiskLevel
+from .choices import FACTORS, FindingLevel, FoundBy, KeyArea, RiskKind, RiskLevel
 from .models import RegisterImport, RiskPoint, Round
 from .services import registration_round, risk_check, risk_create_many, rubric_for
-
-logger = logging.getLogger(__name__)
 
 MAX_ROWS = 50_000
 PROGRESS_EVERY = 500
@@ -247,14 +239,9 @@ def register_import_start(*, actor, file):
     ``RegisterImport`` whose page shows how it goes. Nothing is registered yet."""
     if not EDITOR.units(actor):
         raise PermissionDenied(_("您没有登记廉政风险点的权限。"))
-    check_upload(file)
-    name = default_storage.save(RegisterImport._meta.get_field("file").generate_filename(None, file.name), file)
     from .tasks import run_register_import  # the task module imports this one
 
-    with transaction.atomic():
-        job = RegisterImport.objects.create(created_by=actor, file=name, filename=file.name[:255])
-        transaction.on_commit(lambda: run_register_import.delay(job.pk))
-    return job
+    return sheet_import_start(model=RegisterImport, actor=actor, file=file, task=run_register_import)
 
 
 def register_import_save(*, actor, rows):
@@ -279,49 +266,15 @@ def register_import_save(*, actor, rows):
 
 
 def register_import_run(*, import_id):
-    """Check an uploaded sheet and, when no row is wrong, register every row; else nothing.
+    """Check an uploaded sheet and, when no row is wrong, register every row; else nothing
+    (``org.imports.sheet_import_run``: once per import, always ending with a message)."""
+    def save(job, rows):
+        created, skipped = register_import_save(actor=job.created_by, rows=rows)
+        return {"created_count": created, "skipped_count": skipped}
 
-    Called by the task. Runs once per import: a redelivered task finds it already claimed.
-    Whatever happens, the import ends in a final state with a message, and its file is deleted.
-    """
-    claimed = RegisterImport.objects.filter(pk=import_id, state=ImportState.QUEUED).update(state=ImportState.CHECKING)
-    if not claimed:
-        return None
-    job = RegisterImport.objects.select_related("created_by__unit").get(pk=import_id)
-    outcome = {"state": ImportState.FAILED}
-    try:
-        rows, errors = _check_stored(job)
-        if errors:
-            outcome = {"state": ImportState.REFUSED, "error_count": errors.count, "errors": errors.listed,
-                       "error_row_count": len(errors.rows - {0}), "error_summary": errors.summary()}
-        else:
-            RegisterImport.objects.filter(pk=job.pk).update(state=ImportState.SAVING)
-            created, skipped = register_import_save(actor=job.created_by, rows=rows)
-            outcome = {"state": ImportState.DONE, "created_count": created, "skipped_count": skipped}
-    except (PermissionDenied, WorkflowError) as exc:  # e.g. no open round
-        outcome = {"state": ImportState.REFUSED, "error_count": 1, "errors": [(0, "", str(exc))]}
-    except SoftTimeLimitExceeded:
-        outcome["errors"] = [(0, "", _("处理超时，文件未导入；请分成几个较小的文件导入。"))]
-    except Exception:
-        logger.exception("register import %s failed", import_id)
-        outcome["errors"] = [(0, "", _("处理时出错，文件未导入；请稍后重试，或联系系统管理员。"))]
-    finally:
-        if job.file:
-            job.file.delete(save=False)
-        RegisterImport.objects.filter(pk=job.pk).update(file="", finished_at=timezone.now(), **outcome)
-    return outcome["state"]
-
-
-def _check_stored(job):
-    def progress(checked, total):
-        RegisterImport.objects.filter(pk=job.pk).update(rows_checked=checked, rows_total=total)
-
-    # A local copy: the storage may be remote, and openpyxl seeks around in the package.
-    with tempfile.TemporaryFile() as local:
-        with job.file.open("rb") as stored:
-            for chunk in stored.chunks():
-                local.write(chunk)
-        return check_sheet(File(local), actor=job.created_by, progress=progress)
+    # e.g. no open round: refused with its message
+    return sheet_import_run(model=RegisterImport, import_id=import_id, check=check_sheet, save=save,
+                            refusals=(PermissionDenied, WorkflowError))
 
 
 # --- Sheets to download ---------------------------------------------------------------------

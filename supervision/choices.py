@@ -8,13 +8,9 @@ from powers.choices import PowerCategory
 BENCHMARK_CATEGORIES = (PowerCategory.PENALTY, PowerCategory.LICENSING, PowerCategory.COERCION)
 
 
-class Degree(models.TextChoices):
-    """The degree of a violation (违法程度), mildest first."""
-
-    MINOR = "minor", _("轻微")
-    GENERAL = "general", _("一般")
-    SERIOUS = "serious", _("较重")
-    SEVERE = "severe", _("严重")
+# The degrees of violation (违法程度) every bureau starts with, mildest first: (code, name, order).
+# The office keeps its own list from there (``ViolationDegree``).
+DEFAULT_DEGREES = [("minor", _("轻微"), 1), ("general", _("一般"), 2), ("serious", _("较重"), 3), ("severe", _("严重"), 4)]
 
 
 class FineBasis(models.TextChoices):

@@ -12,8 +12,8 @@ from review.forms import LockedForm
 from riskpoints.xlsx import SheetUnreadable, check_upload
 
 from .choices import KeyRuleKind
-from .models import BenchmarkRow, Matter, MeetingMember, ProcedureRule
-from .services import BENCHMARK_FIELDS, MEMBER_FIELDS, RULE_FIELDS, benchmark_row_errors
+from .models import BenchmarkRow, Matter, MeetingMember, ProcedureRule, ViolationDegree
+from .services import BENCHMARK_FIELDS, MEMBER_FIELDS, RULE_FIELDS, benchmark_row_errors, degrees_for
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY_ATTRS = {"min": 0, "step": "0.01"}
@@ -26,6 +26,10 @@ class BenchmarkRowForm(GuardedModelForm):
         widgets = {"conditions": forms.Textarea(attrs={"rows": 2}), "penalty": forms.Textarea(attrs={"rows": 2}),
                    "fine_min": forms.NumberInput(attrs=MONEY_ATTRS), "fine_max": forms.NumberInput(attrs=MONEY_ATTRS)}
 
+    def __init__(self, *args, degrees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["degree"].queryset = degrees
+
     def clean(self):
         cleaned = super().clean()
         for field, message in benchmark_row_errors(cleaned):
@@ -37,6 +41,11 @@ BenchmarkFormSet = inlineformset_factory(
     PowerItem, BenchmarkRow, form=BenchmarkRowForm, extra=0, can_delete=True,
     max_num=MAX_FORMSET_ROWS, absolute_max=MAX_FORMSET_ROWS, validate_max=True,
 )
+
+
+def benchmark_formset(power, data=None):
+    """The power's benchmark rows as forms; the degree is one of the power's bureau's."""
+    return BenchmarkFormSet(data, instance=power, prefix="rows", form_kwargs={"degrees": degrees_for(power.unit.bureau)})
 
 
 def benchmark_rows(formset):
@@ -96,14 +105,15 @@ class FilingForm(GuardedForm):
     fine_amount = forms.DecimalField(label=_("罚款金额（元）"), required=False, min_value=0, max_digits=14,
                                      decimal_places=2, widget=forms.NumberInput(attrs=MONEY_ATTRS))
 
-    def __init__(self, *args, user, power, **kwargs):
+    def __init__(self, *args, user, power, record=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.power = power
-        snapshot = power.published_record.snapshot
+        # A new case follows the power's published flow; a correction keeps the one it was filed on.
+        snapshot = (record or power.published_record).snapshot
         self.flow_steps = (snapshot.get("flow") or {}).get("steps", [])
         self.fields["unit"].queryset = Unit.objects.filter(pk__in=editable_unit_ids(user)).order_by("order", "code")
         if not self.is_bound and power.unit_id in editable_unit_ids(user):
-            self.initial["unit"] = power.unit_id
+            self.initial.setdefault("unit", power.unit_id)
         rows = snapshot.get("benchmark") or []
         if rows:
             self.fields["benchmark_id"].choices = [("", "—")] + [
@@ -123,6 +133,25 @@ class FilingForm(GuardedForm):
         return {s["id"]: self.cleaned_data[f"step_{s['id']}"] for s in self.flow_steps if self.cleaned_data.get(f"step_{s['id']}")}
 
 
+class FilingEditForm(FilingForm, LockedForm):
+    """The correction of a filing: the same fields, on the flow version it was filed on,
+    opened at the filing's ``lock_version``."""
+
+    def __init__(self, *args, user, filing, **kwargs):
+        if not args and "data" not in kwargs:
+            kwargs["initial"] = filing_initial(filing)
+        super().__init__(*args, user=user, power=filing.power, record=filing.flow_record, lock_item=filing, **kwargs)
+
+
+def filing_initial(filing):
+    initial = {f: getattr(filing, f) for f in ("case_number", "party", "opened_on", "closed_on", "decision",
+                                                "stated_conditions", "base_amount", "fine_amount")}
+    initial["unit"] = filing.unit_id
+    initial["benchmark_id"] = (filing.benchmark or {}).get("id")
+    initial.update({f"step_{s.step_id}": s.done_on for s in filing.steps.all()})
+    return initial
+
+
 class MatterForm(GuardedModelForm):
     class Meta:
         model = Matter
@@ -134,7 +163,7 @@ class MatterForm(GuardedModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.filter(pk__in=editable_unit_ids(user)).order_by("order", "code")
-        if not self.is_bound and user.unit_id in editable_unit_ids(user):
+        if not self.is_bound and self.instance.pk is None and user.unit_id in editable_unit_ids(user):
             self.initial["unit"] = user.unit_id
 
     def clean_amount(self):
@@ -142,6 +171,10 @@ class MatterForm(GuardedModelForm):
         if amount is not None and amount < 0:
             raise ValidationError(_("金额不能为负数。"))
         return amount
+
+
+class MatterEditForm(MatterForm, LockedForm):
+    """The correction of a 三重一大 record, opened at its ``lock_version``."""
 
 
 class MemberForm(GuardedModelForm):
@@ -158,8 +191,15 @@ MemberFormSet = inlineformset_factory(
 
 
 def member_rows(formset):
-    return [{k: f.cleaned_data[k] for k in MEMBER_FIELDS}
+    return [{"id": f.instance.pk, **{k: f.cleaned_data[k] for k in MEMBER_FIELDS}}
             for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+
+
+class DegreeForm(GuardedModelForm):
+    class Meta:
+        model = ViolationDegree
+        fields = ["name", "order", "description"]
+        widgets = {"order": forms.NumberInput(attrs={"min": 0})}
 
 
 class ProcedureRuleForm(GuardedModelForm):

@@ -1,6 +1,8 @@
 """Electronic supervision (电子监察): discretion benchmarks of powers, key-power filings checked
 against their flows and benchmarks, and the register of 三重一大 decisions."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -9,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from monitoring.models import RiskInformation
+from org.imports import SheetImport
 from org.models import Unit
 from org.scoping import ScopedQuerySet
 from powers.choices import PowerCategory
@@ -16,11 +19,46 @@ from powers.models import PowerItem
 from review.models import ReviewRecord
 
 from .choices import (
-    FINDING_LIGHTS, LIGHT_COLOURS, BreachKind, Degree, FindingKind, FineBasis, KeyRuleKind, Light, MatterKind,
+    FINDING_LIGHTS, LIGHT_COLOURS, BreachKind, FindingKind, FineBasis, KeyRuleKind, Light, MatterKind,
     Quorum, Vote,
 )
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+def _import_file_name(instance, filename):
+    return f"imports/filings/{uuid.uuid4().hex}.xlsx"
+
+
+class ViolationDegree(models.Model):
+    """A degree of violation (违法程度) the benchmarks of a bureau use, mildest first (``order``).
+
+    The office keeps the list; every bureau starts with 轻微 / 一般 / 较重 / 严重. ``code`` is the
+    degree's stable key: a power's published snapshot and the API carry it with the name as it
+    was when published, so renaming a degree later changes no published benchmark.
+    """
+
+    bureau = models.ForeignKey(Unit, verbose_name=_("局"), on_delete=models.CASCADE, related_name="+")
+    code = models.SlugField(_("代码"), max_length=20, editable=False)
+    name = models.CharField(_("名称"), max_length=20)
+    order = models.PositiveIntegerField(_("排序"), default=0, help_text=_("从轻到重，小的在前。"))
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "bureau"
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("违法程度")
+        verbose_name_plural = _("违法程度")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["bureau", "code"], name="violationdegree_unique_code"),
+            models.UniqueConstraint(fields=["bureau", "name"], name="violationdegree_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
 
 
 class BenchmarkRow(models.Model):
@@ -30,7 +68,7 @@ class BenchmarkRow(models.Model):
 
     power = models.ForeignKey(PowerItem, on_delete=models.CASCADE, related_name="benchmark_rows")
     circumstance = models.CharField(_("违法情形"), max_length=200)
-    degree = models.CharField(_("违法程度"), max_length=20, choices=Degree.choices)
+    degree = models.ForeignKey(ViolationDegree, verbose_name=_("违法程度"), on_delete=models.PROTECT, related_name="+")
     conditions = models.TextField(_("适用条件"), blank=True)
     penalty = models.TextField(_("处罚种类和幅度"))
     fine_basis = models.CharField(_("罚款计算方式"), max_length=20, choices=FineBasis.choices, default=FineBasis.AMOUNT)
@@ -53,7 +91,7 @@ class BenchmarkRow(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.circumstance}（{self.get_degree_display()}）"
+        return f"{self.circumstance}（{self.degree}）"
 
 
 class KeyPowerRule(models.Model):
@@ -109,7 +147,8 @@ class Filing(models.Model):
     closed_on = models.DateField(_("办结日期"), null=True, blank=True)
     decision = models.TextField(_("处理决定"), blank=True)
     circumstance = models.CharField(_("违法情形"), max_length=200, blank=True)
-    degree = models.CharField(_("违法程度"), max_length=20, choices=Degree.choices, blank=True)
+    degree = models.ForeignKey(ViolationDegree, verbose_name=_("违法程度"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+", help_text=_("所选裁量基准的违法程度；显示的名称以备案时已公布的为准。"))
     stated_conditions = models.TextField(_("认定的情节"), blank=True)
     benchmark = models.JSONField(_("适用的裁量基准"), default=dict, blank=True)
     base_amount = models.DecimalField(_("工程造价（货值）"), null=True, blank=True, **MONEY)
@@ -117,6 +156,7 @@ class Filing(models.Model):
     light = models.CharField(_("监察结果"), max_length=10, choices=Light.choices, default=Light.GREEN, db_index=True)
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("备案人"), on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("备案时间"), auto_now_add=True)
+    lock_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_field = "unit"
@@ -138,6 +178,32 @@ class Filing(models.Model):
     @property
     def light_colour(self):
         return LIGHT_COLOURS[self.light]
+
+    @property
+    def degree_label(self):
+        """The degree's name as published with the benchmark row the case chose."""
+        return (self.benchmark or {}).get("degree_label", "")
+
+    @property
+    def degree_code(self):
+        return (self.benchmark or {}).get("degree", "")
+
+
+class FilingImport(SheetImport):
+    """One uploaded sheet of cases (the case system's export) and how its import went
+    (``org.imports``): checked whole in the background, filed all or nothing."""
+
+    upload_url_name = "supervision:filing_import"
+    done_template = "supervision/_filing_import_done.html"
+
+    file = models.FileField(_("文件"), upload_to=_import_file_name, max_length=200, blank=True)
+
+    class Meta(SheetImport.Meta):
+        verbose_name = _("备案导入")
+        verbose_name_plural = _("备案导入")
+
+    def get_absolute_url(self):
+        return reverse("supervision:filing_import_status", args=[self.pk])
 
 
 class FilingStep(models.Model):
@@ -172,6 +238,8 @@ class Finding(models.Model):
     information = models.ForeignKey(RiskInformation, verbose_name=_("风险信息"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
     found_on = models.DateField(_("发现日期"))
+    resolved_on = models.DateField(_("不再成立日期"), null=True, blank=True,
+                                   help_text=_("更正后再次检查时不再成立；已报的风险信息保留，由防控办处理。"))
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_field = "filing__unit"
@@ -237,6 +305,7 @@ class Matter(models.Model):
     decided_on = models.DateField(_("决定日期"))
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    lock_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_field = "unit"
@@ -286,6 +355,8 @@ class Breach(models.Model):
     information = models.ForeignKey(RiskInformation, verbose_name=_("风险信息"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("发现时间"), auto_now_add=True)
+    resolved_on = models.DateField(_("不再成立日期"), null=True, blank=True,
+                                   help_text=_("更正后再次检查时不再成立；已报的风险信息保留，由防控办处理。"))
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_field = "matter__unit"

@@ -43,8 +43,9 @@ def filings_for(user):
 
 def filing_stats(filings):
     """Per unit and power: cases, on time, benchmark deviations, and the lights."""
-    late = Q(findings__kind=FindingKind.LATE)
-    deviation = Q(findings__kind=FindingKind.OUT_OF_RANGE)
+    holding = Q(findings__resolved_on__isnull=True)  # a finding corrected away no longer counts
+    late = Q(findings__kind=FindingKind.LATE) & holding
+    deviation = Q(findings__kind=FindingKind.OUT_OF_RANGE) & holding
     return (filings.order_by().values("unit__name", "power__code", "power__name")
             .annotate(cases=Count("pk", distinct=True), late=Count("pk", filter=late, distinct=True),
                       deviations=Count("pk", filter=deviation, distinct=True),
@@ -58,11 +59,12 @@ def penalty_spread(filings):
     as a percentage of the base where there is one)."""
     ratio = ExpressionWrapper(F("fine_amount") * 100 / F("base_amount"), output_field=DecimalField(max_digits=14, decimal_places=4))
     return (filings.exclude(circumstance="").filter(fine_amount__isnull=False).order_by()
-            .values("power__code", "power__name", "circumstance", "degree")
+            .values("power__code", "power__name", "circumstance", "degree__name", "degree__order")
             .annotate(cases=Count("pk"), low=Min("fine_amount"), high=Max("fine_amount"),
                       low_ratio=Min(ratio, filter=Q(base_amount__gt=0)), high_ratio=Max(ratio, filter=Q(base_amount__gt=0)))
-            .filter(cases__gte=2).order_by("power__code", "circumstance", "degree"))
+            .filter(cases__gte=2).order_by("power__code", "circumstance", "degree__order"))
 
 
 def matters_for(user):
-    return Matter.objects.for_user(user).select_related("unit").annotate(breach_count=Count("breaches"))
+    return Matter.objects.for_user(user).select_related("unit").annotate(
+        breach_count=Count("breaches", filter=Q(breaches__resolved_on__isnull=True)))

@@ -11,35 +11,48 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django_filters.views import FilterView
 
+from org.imports import ImportStatusView
 from org.inputs import parse_int
 from org.scoping import editable_unit_ids, user_bureau
 from powers.models import PowerItem
 from review.services import StaleEdit, WorkflowError
 from review.forms import LockedForm
-from review.views import editable_or_new
+from review.history import history_entries, history_page_records, history_union
+from review.views import HistoryView, editable_or_new
 from review.workflow import EDITOR, OFFICE, may_edit
 from riskpoints.xlsx import xlsx_response
 
-from .choices import BreachKind, Degree, MatterKind
+from .choices import BreachKind, MatterKind
 from .filters import FilingFilter, MatterFilter
 from .forms import (
-    BenchmarkFormSet, BenchmarkImportForm, FilingForm, KeyRuleForm, MatterForm, MemberFormSet, ProcedureRuleForm,
-    UploadForm, benchmark_rows, member_rows,
+    BenchmarkImportForm, DegreeForm, FilingEditForm, FilingForm, KeyRuleForm, MatterEditForm, MatterForm,
+    MemberFormSet, ProcedureRuleForm, UploadForm, benchmark_formset, benchmark_rows, member_rows,
 )
-from .models import KeyPowerRule
+from .models import Filing, FilingImport, FilingStep, KeyPowerRule, Matter, MeetingMember, ViolationDegree
 from .selectors import (
     filing_stats, filings_for, fileable_powers, key_powers_for, matters_for, penalty_spread,
 )
 from .services import (
-    benchmark_save, benchmark_snapshot, filing_create, key_rule_add, key_rule_delete, matter_create, needs_benchmark,
+    CORRECTION_DAYS, MATTER_CORRECTION_DAYS, benchmark_save, benchmark_snapshot, degree_add, degree_delete,
+    degree_update, degrees_for, degrees_in_use, filing_create, filing_refusal,
+    filing_update, key_rule_add, key_rule_delete, matter_create, matter_refusal, matter_update, needs_benchmark,
     procedure_rule, procedure_rule_save,
 )
 from .xlsx import (
-    benchmark_import, benchmark_workbook, filing_template, filing_workbook, filings_import, key_power_workbook,
+    benchmark_import, benchmark_workbook, filing_import_start, filing_template, filing_workbook, key_power_workbook,
     matter_workbook,
 )
 
 REFUSED = (StaleEdit, WorkflowError, PermissionDenied, ValidationError)
+
+
+RECENT_CHANGES = 10  # changes shown on a record's page; its history page has them all
+
+
+def recent_changes(sources):
+    """The last few changes of a record and its child rows, for its page (``includes/history_table.html``)."""
+    return history_entries(history_page_records(sources, list(history_union(sources)[:RECENT_CHANGES])),
+                           title=lambda record: str(record.instance_type._meta.verbose_name))
 
 
 def _message(exc):
@@ -71,12 +84,12 @@ class BenchmarkEditView(View):
 
     def get(self, request, pk):
         power = editable_or_new(request, PowerItem, pk)
-        return self.render_form(request, power, LockedForm(lock_item=power), BenchmarkFormSet(instance=power, prefix="rows"))
+        return self.render_form(request, power, LockedForm(lock_item=power), benchmark_formset(power))
 
     def post(self, request, pk):
         power = editable_or_new(request, PowerItem, pk)
         form = LockedForm(request.POST, lock_item=power)
-        formset = BenchmarkFormSet(request.POST, instance=power, prefix="rows")
+        formset = benchmark_formset(power, request.POST)
         if not (form.is_valid() and formset.is_valid()):
             messages.error(request, _("保存失败，请按提示修改后再提交。"))
             return self.render_form(request, power, form, formset)
@@ -107,7 +120,7 @@ class BenchmarkImportView(View):
                 messages.success(request, _("已从 Excel 导入裁量基准：%(power)s") % {"power": power})
                 return redirect(power)
         response = BenchmarkEditView().render_form(
-            request, power, LockedForm(lock_item=power), BenchmarkFormSet(instance=power, prefix="rows"), upload)
+            request, power, LockedForm(lock_item=power), benchmark_formset(power), upload)
         response.status_code = 400
         return response
 
@@ -116,6 +129,66 @@ class BenchmarkExportView(View):
     def get(self, request, pk):
         power = get_object_or_404(PowerItem.objects.for_user(request.user), pk=pk)
         return xlsx_response(benchmark_workbook(power.benchmark_rows.all()), f"benchmark-{power.code}.xlsx")
+
+
+# --- degrees of violation: the office's list -----------------------------------------------------
+
+class DegreesView(View):
+    """The office keeps its bureau's degrees of violation (违法程度): name, order, description.
+    One form per degree and one to add; a degree in use shows no delete button (and is refused)."""
+
+    template_name = "supervision/degrees.html"
+
+    def render_page(self, request, bound_pk=None, bound=None, status=200):
+        degrees = list(degrees_for(user_bureau(request.user)))
+        used = degrees_in_use(degrees)
+        rows = [(d, bound if bound_pk == d.pk else DegreeForm(instance=d, prefix=f"d{d.pk}"), d.pk in used) for d in degrees]
+        add = bound if bound is not None and bound_pk is None else DegreeForm(
+            prefix="new", initial={"order": max((d.order for d in degrees), default=0) + 1})
+        return render(request, self.template_name, {"rows": rows, "add": add}, status=status)
+
+    def get(self, request):
+        _office_only(request.user)
+        return self.render_page(request)
+
+    def post(self, request):
+        _office_only(request.user)
+        raw = request.POST.get("degree")
+        degree = None
+        if raw:
+            pk = parse_int(raw)
+            if pk is None:
+                raise Http404
+            degree = get_object_or_404(ViolationDegree.objects.filter(bureau=user_bureau(request.user)), pk=pk)
+        form = DegreeForm(request.POST, instance=degree, prefix=f"d{degree.pk}" if degree else "new")
+        if form.is_valid():
+            values = {k: form.cleaned_data[k] for k in ("name", "order", "description")}
+            try:
+                if degree is None:
+                    saved = degree_add(actor=request.user, **values)
+                else:
+                    saved = degree_update(actor=request.user, degree=degree, **values)
+            except REFUSED as exc:
+                form.add_error(None, _message(exc))
+            else:
+                messages.success(request, _("已保存违法程度：%(n)s") % {"n": saved.name})
+                return redirect("supervision:degrees")
+        return self.render_page(request, degree.pk if degree else None, form, status=400)
+
+
+class DegreeDeleteView(View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        _office_only(request.user)
+        degree = get_object_or_404(ViolationDegree.objects.filter(bureau=user_bureau(request.user)), pk=pk)
+        try:
+            degree_delete(actor=request.user, degree=degree)
+        except REFUSED as exc:
+            messages.error(request, _message(exc))
+        else:
+            messages.success(request, _("已删除违法程度：%(n)s") % {"n": degree.name})
+        return redirect("supervision:degrees")
 
 
 # --- key powers ----------------------------------------------------------------------------------
@@ -236,32 +309,97 @@ class FilingDetailView(View):
         flow = filing.flow_record.snapshot.get("flow") or {"steps": []}
         done = {s.step_id: s for s in filing.steps.all()}
         findings = list(filing.findings.select_related("information"))
+        holding = [f for f in findings if f.resolved_on is None]
         return render(request, "supervision/filing_detail.html", {"side_first": True,
-            "object": filing, "findings": findings,
+            "object": filing, "findings": findings, "holding": holding,
+            "may_correct": filing_refusal(request.user, filing) is None, "correction_days": CORRECTION_DAYS,
+            "changes": recent_changes(filing_history_sources(filing)),
             "steps": [{"name": s["name"], "limit": s.get("time_limit", ""), "done": done.get(s["id"]),
-                       "findings": [f for f in findings if f.step_id == s["id"]]} for s in flow["steps"]]})
+                       "findings": [f for f in holding if f.step_id == s["id"]]} for s in flow["steps"]]})
+
+
+def filing_history_sources(filing):
+    return [filing.history.all(), FilingStep.history.filter(filing_id=filing.pk)]
+
+
+class FilingEditView(View):
+    """The handling unit corrects a filing (open, or closed within ``CORRECTION_DAYS``); the
+    filing is checked again on saving. Another unit's filing is not found; a reader is refused."""
+
+    template_name = "supervision/filing_form.html"
+
+    def filing(self, request, pk):
+        filing = get_object_or_404(filings_for(request.user).select_related("flow_record"), pk=pk)
+        refusal = filing_refusal(request.user, filing)
+        if refusal:
+            raise PermissionDenied(refusal)
+        return filing
+
+    def render_form(self, request, filing, form, status=200):
+        return render(request, self.template_name, {"object": filing, "power": filing.power, "form": form,
+                                                    "correction_days": CORRECTION_DAYS}, status=status)
+
+    def get(self, request, pk):
+        filing = self.filing(request, pk)
+        return self.render_form(request, filing, FilingEditForm(user=request.user, filing=filing))
+
+    def post(self, request, pk):
+        filing = self.filing(request, pk)
+        form = FilingEditForm(request.POST, user=request.user, filing=filing)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if not k.startswith("step_") and k != "lock_version"}
+            try:
+                filing = filing_update(actor=request.user, filing=filing, lock_version=form.cleaned_data["lock_version"],
+                                       data=data, done=form.done())
+            except REFUSED as exc:
+                for message in (exc.messages if isinstance(exc, ValidationError) else [_message(exc)]):
+                    form.add_error(None, message)
+            else:
+                messages.success(request, _("已更正备案：%(case)s，并已重新检查。") % {"case": filing})
+                return redirect(filing)
+        return self.render_form(request, filing, form, status=400)
+
+
+class FilingHistoryView(HistoryView):
+    """Who changed what in a filing and its step dates (the check's findings show on the filing)."""
+
+    model = Filing
+    children = ((FilingStep, "filing_id"),)
+
+
+def _may_file(request):
+    if not editable_unit_ids(request.user):
+        raise PermissionDenied(_("只有承办单位的工作人员可以备案。"))
 
 
 class FilingImportView(View):
+    """Upload a sheet of cases: it is queued for checking and filing, and the user follows it on its page."""
+
+    template_name = "supervision/filing_import.html"
+
+    def render_page(self, request, form, status=200):
+        recent = FilingImport.objects.filter(created_by=request.user)[:5]
+        return render(request, self.template_name, {"form": form, "recent": recent}, status=status)
+
     def get(self, request):
         if request.GET.get("format") == "xlsx":
             return xlsx_response(filing_template(), "filings-template.xlsx")
-        if not editable_unit_ids(request.user):
-            raise PermissionDenied(_("只有承办单位的工作人员可以备案。"))
-        return render(request, "supervision/filing_import.html", {"form": UploadForm()})
+        _may_file(request)
+        return self.render_page(request, UploadForm())
 
     def post(self, request):
+        _may_file(request)
         form = UploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                created = filings_import(actor=request.user, file=form.cleaned_data["file"])
-            except REFUSED as exc:
-                for message in (exc.messages if isinstance(exc, ValidationError) else [_message(exc)])[:200]:
-                    form.add_error(None, message)
-            else:
-                messages.success(request, _("已导入 %(n)d 件备案。") % {"n": len(created)})
-                return redirect("supervision:filing_list")
-        return render(request, "supervision/filing_import.html", {"form": form}, status=400)
+        if not form.is_valid():
+            return self.render_page(request, form, status=400)
+        return redirect(filing_import_start(actor=request.user, file=form.cleaned_data["file"]))
+
+
+class FilingImportStatusView(ImportStatusView):
+    """How a filings import is going; the page polls its progress until the import ends."""
+
+    model = FilingImport
+    template_name = "supervision/filing_import_status.html"
 
 
 class FilingStatsView(View):
@@ -273,7 +411,7 @@ class FilingStatsView(View):
             row["on_time_rate"] = round(100 * (row["cases"] - row["late"]) / row["cases"], 1) if row["cases"] else None
         spread = list(penalty_spread(f.qs))
         for row in spread:
-            row["degree_label"] = dict(Degree.choices).get(row["degree"], row["degree"])
+            row["degree_label"] = row["degree__name"] or "—"
         return render(request, "supervision/filing_stats.html", {"filter": f, "rows": rows, "spread": spread})
 
 
@@ -342,7 +480,59 @@ class MatterDetailView(View):
         return render(request, "supervision/matter_detail.html", {
             "object": matter, "rule": rule,
             "members": sorted(matter.members.all(), key=lambda m: (m.speaking_order is None, m.speaking_order or 0, m.order)),
-            "breaches": matter.breaches.select_related("information"), "breach_kinds": BreachKind})
+            "breaches": matter.breaches.select_related("information"), "breach_kinds": BreachKind,
+            "may_correct": matter_refusal(request.user, matter) is None, "correction_days": MATTER_CORRECTION_DAYS,
+            "changes": recent_changes(matter_history_sources(matter))})
+
+
+def matter_history_sources(matter):
+    return [matter.history.all(), MeetingMember.history.filter(matter_id=matter.pk)]
+
+
+class MatterEditView(View):
+    """The unit corrects a 三重一大 record (within ``MATTER_CORRECTION_DAYS`` of registering it);
+    it is checked again against the rules of procedure on saving."""
+
+    def matter(self, request, pk):
+        matter = get_object_or_404(matters_for(request.user), pk=pk)
+        refusal = matter_refusal(request.user, matter)
+        if refusal:
+            raise PermissionDenied(refusal)
+        return matter
+
+    def render_form(self, request, matter, form, formset, status=200):
+        return render(request, "supervision/matter_form.html", {
+            "object": matter, "form": form, "formset": formset, "correction_days": MATTER_CORRECTION_DAYS}, status=status)
+
+    def get(self, request, pk):
+        matter = self.matter(request, pk)
+        return self.render_form(request, matter, MatterEditForm(instance=matter, user=request.user),
+                                MemberFormSet(instance=matter, prefix="members"))
+
+    def post(self, request, pk):
+        matter = self.matter(request, pk)
+        form = MatterEditForm(request.POST, instance=matter, user=request.user)
+        formset = MemberFormSet(request.POST, instance=matter, prefix="members")
+        if form.is_valid() and formset.is_valid():
+            try:
+                matter = matter_update(actor=request.user, matter=matter, lock_version=form.cleaned_data["lock_version"],
+                                       data=form.cleaned_data, members=member_rows(formset))
+            except REFUSED as exc:
+                for message in (exc.messages if isinstance(exc, ValidationError) else [_message(exc)]):
+                    form.add_error(None, message)
+            else:
+                messages.success(request, _("已更正：%(m)s，并已按议事规则重新检查。") % {"m": matter})
+                return redirect(matter)
+        else:
+            messages.error(request, _("保存失败，请按提示修改后再提交。"))
+        return self.render_form(request, Matter.objects.get(pk=matter.pk), form, formset, status=400)
+
+
+class MatterHistoryView(HistoryView):
+    """Who changed what in a 三重一大 record and its members (the breaches show on the record)."""
+
+    model = Matter
+    children = ((MeetingMember, "matter_id"),)
 
 
 class ProcedureRulesView(View):

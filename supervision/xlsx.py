@@ -2,7 +2,9 @@
 template, import of many cases from the case system's export) and the 三重一大 register.
 
 Imports are all or nothing: every row is checked first and a sheet with any bad row is refused
-with each error named by row and column. The readers and writers are the risk register's.
+with each error named by row and column. The readers and writers are the risk register's; the
+filings import runs in the background like the register's (``org.imports``), as the case
+system's export may hold thousands of cases.
 """
 
 import datetime
@@ -10,14 +12,18 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from org.imports import sheet_import_run, sheet_import_start
 from org.models import Unit
-from org.sheets import SheetUnreadable, _text, read_rows, table_workbook
+from org.scoping import editable_unit_ids
+from org.sheets import SheetErrors, SheetUnreadable, _text, _word, read_rows, table_workbook
 
-from .choices import Degree, FineBasis
+from .choices import FineBasis
+from .models import Filing, FilingImport
 from .selectors import fileable_powers
-from .services import benchmark_row_errors, benchmark_save, filing_create, filings_check
+from .services import benchmark_row_errors, benchmark_save, degrees_for, filing_create, filing_errors, filings_check
 
 MAX_IMPORT_ROWS = 5000
 
@@ -89,9 +95,9 @@ def _error(number, column, message):
 # --- benchmarks -----------------------------------------------------------------------------------
 
 def benchmark_workbook(rows):
-    degrees, bases = dict(Degree.choices), dict(FineBasis.choices)
+    bases = dict(FineBasis.choices)
     return table_workbook([h for h, _f, _r in BENCHMARK_COLUMNS], [
-        [r.circumstance, str(degrees[r.degree]), r.conditions, r.penalty, str(bases[r.fine_basis]),
+        [r.circumstance, r.degree.name, r.conditions, r.penalty, str(bases[r.fine_basis]),
          r.fine_min, r.fine_max, r.legal_basis] for r in rows], widths={"适用条件": 40, "处罚种类和幅度": 40, "裁量依据": 30})
 
 
@@ -101,7 +107,9 @@ def benchmark_import(*, actor, power, lock_version, file):
         rows = _sheet(file, BENCHMARK_COLUMNS)
     except SheetUnreadable as exc:
         raise ValidationError(str(exc)) from exc
-    degrees, bases = _label_map(Degree.choices), _label_map(FineBasis.choices)
+    # A degree is given by its name in the bureau's list, full-width letters and spaces aside.
+    degrees = {_word(d.name): d for d in degrees_for(power.unit.bureau)}
+    bases = _label_map(FineBasis.choices)
     errors, parsed = [], []
     for number, values in rows:
         row = {}
@@ -115,9 +123,10 @@ def benchmark_import(*, actor, power, lock_version, file):
                 if required and not text:
                     raise ValueError(_("必填"))
                 if field == "degree":
-                    if text not in degrees:
-                        raise ValueError(_("应为：%(v)s") % {"v": " / ".join(degrees)})
-                    text = degrees[text]
+                    if _word(text) not in degrees:
+                        raise ValueError(_("“%(t)s”不是本局设置的违法程度，应为：%(v)s") % {
+                            "t": text, "v": " / ".join(d.name for d in degrees.values())})
+                    text = degrees[_word(text)]
                 elif field == "fine_basis":
                     if text and text not in bases:
                         raise ValueError(_("应为：%(v)s") % {"v": " / ".join(bases)})
@@ -142,7 +151,7 @@ def filing_workbook(filings):
     return table_workbook(
         ["案件编号", "职权编码", "职权名称", "承办单位", "当事人", "受理/立案日期", "办结日期", "违法情形", "违法程度", "罚款金额", "监察结果"],
         [[f.case_number, f.power.code, f.power.name, f.unit.name, f.party, f.opened_on, f.closed_on, f.circumstance,
-          f.get_degree_display(), f.fine_amount, f.get_light_display()] for f in filings],
+          f.degree_label, f.fine_amount, f.get_light_display()] for f in filings],
         widths={"职权名称": 36, "当事人": 20})
 
 
@@ -150,30 +159,48 @@ def filing_template():
     return table_workbook([h for h, _f, _r in FILING_COLUMNS] + ["（各环节名称，如：立案）"], [])
 
 
-class _Refused(Exception):
-    pass
+PROGRESS_EVERY = 200
 
 
-def filings_import(*, actor, file):
-    """File many cases at once. Columns not named in ``FILING_COLUMNS`` are flow steps, by the
-    step's name in the power's published flow; each holds the date that step was done."""
+def filings_check_sheet(file, *, actor, progress=None):
+    """Check every row of a filings sheet: ``(rows, SheetErrors)``, each row ready for
+    ``filing_create``. Columns not named in ``FILING_COLUMNS`` are flow steps, by the step's name
+    in the power's published flow; each holds the date that step was done. A case already filed,
+    or twice in the sheet, is an error of its row."""
+    errors = SheetErrors()
     try:
         rows = _sheet(file, FILING_COLUMNS)
     except SheetUnreadable as exc:
-        raise ValidationError(str(exc)) from exc
+        errors.add(0, "", str(exc))
+        return [], errors
+    except ValidationError as exc:
+        for message in exc.messages:
+            errors.add(0, "", message)
+        return [], errors
+    if not rows:
+        errors.add(0, "", _("表格中没有数据行。"))
+        return [], errors
     powers = {p.code: p for p in fileable_powers(actor).select_related("published_record")}
     units = {u.code: u for u in Unit.objects.all()}
+    editable = editable_unit_ids(actor)
+    codes = {_text(values.get("职权编码")) for _n, values in rows}
+    filed = set(Filing.objects.filter(power__code__in=codes).values_list("power__code", "case_number"))
     known = {h for h, _f, _r in FILING_COLUMNS}
-    errors, prepared = [], []
-    for number, values in rows:
-        data, done, row_errors = {}, {}, []
+    today = timezone.localdate()
+    prepared, seen, total = [], set(), len(rows)
+    for i, (number, values) in enumerate(rows, start=1):
+        if progress and i % PROGRESS_EVERY == 0:
+            progress(i, total)
+        data, done, count = {}, {}, errors.count
         code = _text(values.get("职权编码"))
         power = powers.get(code)
         if power is None:
-            errors.append(_error(number, "职权编码", _("“%(c)s”不是您可以备案的已公布重点权力") % {"c": code}))
+            errors.add(number, "职权编码", _("“%(c)s”不是您可以备案的已公布重点权力") % {"c": code},
+                       _("不是您可以备案的已公布重点权力"))
             continue
         snapshot = power.published_record.snapshot
-        steps = {s["name"]: s["id"] for s in (snapshot.get("flow") or {}).get("steps", [])}
+        flow = snapshot.get("flow") or {"steps": [], "edges": []}
+        steps = {s["name"]: s["id"] for s in flow["steps"]}
         for header, field, required in FILING_COLUMNS[1:]:
             raw = values.get(header)
             try:
@@ -188,55 +215,90 @@ def filings_import(*, actor, file):
                 if required and data[field] in (None, ""):
                     raise ValueError(_("必填"))
             except ValueError as exc:
-                row_errors.append(_error(number, header, str(exc)))
-        if data.get("unit"):
-            data["unit"] = units.get(data["unit"])
-            if data["unit"] is None:
-                row_errors.append(_error(number, "承办单位编码", _("没有这个单位")))
-        else:
-            data["unit"] = None
+                errors.add(number, header, str(exc))
+        unit_code = data.get("unit")
+        data["unit"] = units.get(unit_code) if unit_code else None
+        if unit_code and data["unit"] is None:
+            errors.add(number, "承办单位编码", _("没有这个单位"))
+        elif (data["unit"] or power.unit).pk not in editable:
+            errors.add(number, "承办单位编码", _("只能以本单位的名义备案"))
         for header, raw in values.items():
             if header in known or not _text(raw):
                 continue
             if header not in steps:
-                row_errors.append(_error(number, header, _("职权“%(c)s”已公布的流程中没有这个环节") % {"c": code}))
+                errors.add(number, header, _("职权“%(c)s”已公布的流程中没有这个环节") % {"c": code},
+                           _("已公布的流程中没有这个环节"))
                 continue
             try:
                 done[steps[header]] = _date(raw)
             except ValueError as exc:
-                row_errors.append(_error(number, header, str(exc)))
+                errors.add(number, header, str(exc))
         circumstance, degree = data.pop("circumstance", ""), data.pop("degree", "")
         data["benchmark_id"] = None
         if circumstance or degree:
             row = next((r for r in snapshot.get("benchmark") or []
-                        if r["circumstance"] == circumstance and r["degree_label"] == degree), None)
+                        if r["circumstance"] == circumstance and _word(r["degree_label"]) == _word(degree)), None)
             if row is None:
-                row_errors.append(_error(number, "违法情形", _("已公布的裁量基准中没有“%(c)s（%(d)s）”") % {"c": circumstance, "d": degree}))
+                errors.add(number, "违法情形", _("已公布的裁量基准中没有“%(c)s（%(d)s）”") % {"c": circumstance, "d": degree},
+                           _("已公布的裁量基准中没有该情形和程度"))
             else:
                 data["benchmark_id"] = row["id"]
-        errors.extend(row_errors)
-        if not row_errors:
+        key = (code, data.get("case_number"))
+        if data.get("case_number"):
+            if key in filed:
+                errors.add(number, "案件编号", _("该职权已有案件编号为“%(n)s”的备案") % {"n": key[1]}, _("已有该案件编号的备案"))
+            elif key in seen:
+                errors.add(number, "案件编号", _("与本表前面的行重复（同一职权的同一案件编号）"))
+            seen.add(key)
+        if errors.count == count and data.get("opened_on"):
+            for message in filing_errors(flow=flow, opened_on=data["opened_on"], closed_on=data.get("closed_on"),
+                                         done=done, today=today):
+                errors.add(number, "", message)
+        if errors.count == count:
             prepared.append((number, power, data, done))
+    if progress:
+        progress(total, total)
+    return prepared, errors
+
+
+def filings_import_save(*, actor, rows):
+    """File every checked row in one transaction, then check the new filings; all or nothing
+    (a row refused now, e.g. filed meanwhile by someone else, refuses the sheet)."""
+    created, errors = [], []
+    with transaction.atomic():
+        for number, power, data, done in rows:
+            try:
+                with transaction.atomic():
+                    created.append(filing_create(actor=actor, power=power, data=data, done=done, check=False))
+            except ValidationError as exc:
+                errors.extend(_("第 %(row)d 行：%(msg)s") % {"row": number, "msg": m} for m in exc.messages)
+            except PermissionDenied as exc:
+                errors.append(_("第 %(row)d 行：%(msg)s") % {"row": number, "msg": exc})
+        if errors:
+            transaction.set_rollback(True)
     if errors:
         raise ValidationError(errors)
-    created = []
-    try:
-        with transaction.atomic():
-            for number, power, data, done in prepared:
-                try:
-                    created.append(filing_create(actor=actor, power=power, data=data, done=done, check=False))
-                except ValidationError as exc:
-                    errors.extend(_("第 %(row)d 行：%(msg)s") % {"row": number, "msg": m} for m in exc.messages)
-                except PermissionDenied as exc:
-                    errors.append(_("第 %(row)d 行：%(msg)s") % {"row": number, "msg": exc})
-            if errors:
-                raise _Refused
-    except _Refused:
-        raise ValidationError(errors) from None
-    if not created:
-        raise ValidationError(_("表格中没有数据行。"))
     filings_check(filing_ids=[f.pk for f in created])
     return created
+
+
+def filing_import_start(*, actor, file):
+    """Keep an uploaded filings sheet in the shared storage and queue its import; returns the
+    ``FilingImport`` whose page shows how it goes. Nothing is filed yet."""
+    if not editable_unit_ids(actor):
+        raise PermissionDenied(_("只有承办单位的工作人员可以备案。"))
+    from .tasks import run_filing_import  # the task module imports this one
+
+    return sheet_import_start(model=FilingImport, actor=actor, file=file, task=run_filing_import)
+
+
+def filing_import_run(*, import_id):
+    """Check an uploaded filings sheet and, when no row is wrong, file every case; else nothing."""
+    def save(job, rows):
+        return {"created_count": len(filings_import_save(actor=job.created_by, rows=rows))}
+
+    return sheet_import_run(model=FilingImport, import_id=import_id, check=filings_check_sheet, save=save,
+                            refusals=(PermissionDenied, ValidationError))
 
 
 def matter_workbook(matters):

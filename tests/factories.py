@@ -82,11 +82,11 @@ class PowerItemFactory(factory.django.DjangoModelFactory):
         """One discretion benchmark row when the power needs one to be accepted (a penalty with
         discretion); ``benchmark=False`` for none."""
         from supervision.models import BenchmarkRow
-        from supervision.services import needs_benchmark
+        from supervision.services import degree_get, needs_benchmark
 
         if extracted is False or not needs_benchmark(self):
             return
-        BenchmarkRow.objects.create(power=self, circumstance="未取得建设工程规划许可证进行建设", degree="general",
+        BenchmarkRow.objects.create(power=self, circumstance="未取得建设工程规划许可证进行建设", degree=degree_get(self.unit.bureau, "general"),
                                     conditions="尚可采取改正措施消除对规划实施的影响", penalty="限期改正，处建设工程造价百分之五以上百分之十以下的罚款",
                                     fine_basis="percent", fine_min=5, fine_max=10, legal_basis="《城乡规划法》第六十四条")
 

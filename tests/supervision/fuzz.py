@@ -5,8 +5,8 @@ import datetime
 from decimal import Decimal
 from types import SimpleNamespace
 
-from supervision.models import KeyPowerRule
-from supervision.services import filing_create, matter_create
+from supervision.models import FilingImport, KeyPowerRule
+from supervision.services import degrees_for, filing_create, matter_create
 
 
 def supervision_seed(bureau, people, published):
@@ -24,7 +24,9 @@ def supervision_seed(bureau, people, published):
         {"name": "副局长", "title": "", "is_main_leader": False, "present": True, "speaking_order": 2, "opinion": "同意", "vote": "for"}],
         data={"unit": bureau.a, "kind": "project", "subject": "项目", "amount": None, "meeting": "会议", "meeting_date": day,
               "agenda": "", "consulted": True, "legal_reviewed": True, "decision": "同意", "decided_on": day})
-    return SimpleNamespace(rule=rule, filing=filing, matter=matter, power=published)
+    job = FilingImport.objects.create(created_by=people.staff_a, filename="案件.xlsx", state="done", created_count=1)
+    return SimpleNamespace(rule=rule, filing=filing, matter=matter, power=published, job=job,
+                           degree=degrees_for(bureau.ju).last())
 
 
 def supervision_urls(seed, powers):
@@ -34,5 +36,11 @@ def supervision_urls(seed, powers):
         "supervision:benchmark_export": power_kwargs,
         "supervision:key_rule_delete": [{"pk": seed.rule.pk}],
         "supervision:filing_detail": [{"pk": seed.filing.pk}],
+        "supervision:filing_edit": [{"pk": seed.filing.pk}],
+        "supervision:filing_history": [{"pk": seed.filing.pk}],
+        "supervision:filing_import_status": [{"pk": seed.job.pk}],
         "supervision:matter_detail": [{"pk": seed.matter.pk}],
+        "supervision:matter_edit": [{"pk": seed.matter.pk}],
+        "supervision:matter_history": [{"pk": seed.matter.pk}],
+        "supervision:degree_delete": [{"pk": seed.degree.pk}],
     }

@@ -60,7 +60,7 @@ def penalty(key_power, fine, stated="已停工，积极申请补办手续", numb
 def test_a_fine_outside_the_benchmark_is_red_and_inside_is_green(people, key_power):
     inside = filing_create(actor=people.staff_a, power=key_power, data=penalty(key_power, "80000")[0],
                            done=penalty(key_power, "80000")[1])
-    assert inside.light == "green" and inside.circumstance and inside.degree == "general"
+    assert inside.light == "green" and inside.circumstance and inside.degree.code == "general" and inside.degree_label == "一般"
     data, done = penalty(key_power, "150000", number="案-3")
     outside = filing_create(actor=people.staff_a, power=key_power, data=data, done=done)
     assert outside.light == "red"

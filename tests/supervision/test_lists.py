@@ -10,7 +10,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from supervision.models import Filing
 from supervision.services import filing_create, matter_create
 
 from .conftest import MONDAY, case
@@ -85,26 +84,3 @@ def upload(rows, header):
     out.seek(0)
     out.name = "filings.xlsx"
     return out
-
-
-HEADER = ["职权编码", "案件编号", "当事人", "受理/立案日期", "办结日期", "违法情形", "违法程度", "认定的情节", "工程造价（货值）", "罚款金额", "受理", "决定"]
-
-
-def test_many_cases_come_in_from_excel_all_or_nothing(people, key_power, client_for):
-    client = client_for(people.staff_a)
-    url = reverse("supervision:filing_import")
-    good = ["2026-03-02", "2026-03-09", "未取得建设工程规划许可证进行建设", "一般", "已停工", 1000000, 60000, "2026-03-02", "2026-03-09"]
-    bad = client.post(url, {"file": upload([[key_power.code, "X-1", "甲", *good],
-                                            [key_power.code, "X-2", "乙", "2026-03-02", "", "", "", "", "", "", "2026-03-02", "昨天"],
-                                            ["NOPE", "X-3", "丙", *good]], HEADER)})
-    text = bad.content.decode()
-    assert bad.status_code == 400 and "第 3 行「决定」" in text and "第 4 行「职权编码」" in text
-    assert not Filing.objects.exists()
-    late = [*good[:1], "2026-03-10", *good[2:8], "2026-03-10"]
-    response = client.post(url, {"file": upload([[key_power.code, "X-1", "甲", *good], [key_power.code, "X-2", "乙", *late]], HEADER)})
-    assert response.status_code == 302
-    assert dict(Filing.objects.values_list("case_number", "light")) == {"X-1": "green", "X-2": "red"}
-    again = client.post(url, {"file": upload([[key_power.code, "X-1", "甲", *good]], HEADER)})
-    assert again.status_code == 400 and "已有案件编号" in again.content.decode()
-    assert client_for(people.staff_b).post(url, {"file": upload([[key_power.code, "Y-1", "甲", *good]], HEADER)}).status_code == 400
-    assert Filing.objects.count() == 2

@@ -90,6 +90,20 @@ class SheetImport(models.Model):
         return max(self.error_count - len(self.errors), 0)
 
 
+class RowsRefused(Exception):
+    """Raised by an import's ``save`` for rows found wrong only while saving (a loop in a flow):
+    the import is refused with ``errors`` (``org.sheets.SheetErrors``), nothing saved."""
+
+    def __init__(self, errors):
+        super().__init__(str(errors.count))
+        self.errors = errors
+
+
+def _refused(errors):
+    return {"state": ImportState.REFUSED, "error_count": errors.count, "errors": errors.listed,
+            "error_row_count": len(errors.rows - {0}), "error_summary": errors.summary()}
+
+
 def sheet_import_start(*, model, actor, file, task):
     """Keep an uploaded sheet in the shared storage and queue ``task`` (called with the import's
     id once the row is committed); returns the import, whose page shows how it goes."""
@@ -105,7 +119,8 @@ def sheet_import_run(*, model, import_id, check, save, refusals=(PermissionDenie
     """Check an uploaded sheet and, when no row is wrong, save every row; else nothing.
 
     ``check(file, actor=..., progress=...)`` returns ``(rows, SheetErrors)``; ``save(job, rows)``
-    saves them in one transaction and returns the counts to record (``{"created_count": n}``).
+    saves them in one transaction and returns the counts to record (``{"created_count": n}``), or
+    raises ``RowsRefused`` for rows found wrong while saving.
     An exception of ``refusals`` refuses the import with its message. Runs once per import: a
     redelivered task finds it already claimed. Whatever happens, the import ends in a final
     state with a message, and its file is deleted. Returns the final state (None if claimed).
@@ -118,11 +133,12 @@ def sheet_import_run(*, model, import_id, check, save, refusals=(PermissionDenie
     try:
         rows, errors = _check_stored(model, job, check)
         if errors:
-            outcome = {"state": ImportState.REFUSED, "error_count": errors.count, "errors": errors.listed,
-                       "error_row_count": len(errors.rows - {0}), "error_summary": errors.summary()}
+            outcome = _refused(errors)
         else:
             model.objects.filter(pk=job.pk).update(state=ImportState.SAVING)
             outcome = {"state": ImportState.DONE, **save(job, rows)}
+    except RowsRefused as exc:
+        outcome = _refused(exc.errors)
     except refusals as exc:
         message = getattr(exc, "message", None) or " ".join(getattr(exc, "messages", [])) or str(exc)
         outcome = {"state": ImportState.REFUSED, "error_count": 1, "errors": [(0, "", str(message))]}

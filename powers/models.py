@@ -1,5 +1,7 @@
 """The power catalogue (职权目录): every power the bureau exercises, with its legal bases."""
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -9,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from org.imports import SheetImport
 from org.models import Post, Unit
 from org.scoping import ScopedQuerySet
 from review.models import Reviewable
@@ -244,22 +247,23 @@ class FlowEdge(models.Model):
         return f"{self.source} → {self.target}" + (f"（{self.label}）" if self.label else "")
 
 
-class CatalogueImport(models.Model):
-    """One uploaded power catalogue sheet and how its import went (all or nothing)."""
+def _import_file_name(instance, filename):
+    return f"imports/powers/{uuid.uuid4().hex}.xlsx"
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.CASCADE,
-                                   related_name="+")
-    filename = models.CharField(_("文件名"), max_length=255)
-    created_count = models.PositiveIntegerField(_("新登记"), default=0)
+
+class CatalogueImport(SheetImport):
+    """One uploaded power catalogue sheet and how its import went (``org.imports``): checked
+    whole in the background, imported as drafts all or nothing."""
+
+    upload_url_name = "powers:import"
+    done_template = "powers/_import_done.html"
+
+    file = models.FileField(_("文件"), upload_to=_import_file_name, max_length=200, blank=True)
     skipped_count = models.PositiveIntegerField(_("已有编码未重复导入"), default=0)
-    error_count = models.PositiveIntegerField(_("错误数"), default=0)
-    errors = models.JSONField(_("错误（前若干条）"), default=list, blank=True)
-    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
-    class Meta:
+    class Meta(SheetImport.Meta):
         verbose_name = _("职权目录导入")
         verbose_name_plural = _("职权目录导入")
-        ordering = ["-created_at"]
 
-    def __str__(self):
-        return self.filename
+    def get_absolute_url(self):
+        return reverse("powers:import_status", args=[self.pk])

@@ -12,6 +12,7 @@ urlpatterns = [
     path("compile/", views.PowerCompileView.as_view(), name="compile"),
     path("export.xlsx", views.ExportView.as_view(), name="export"),
     path("import/", views.ImportView.as_view(), name="import"),
+    path("import/<int:pk>/", views.ImportStatusView.as_view(), name="import_status"),
     path("import/template.xlsx", views.ImportTemplateView.as_view(), name="import_template"),
     path("<int:pk>/", views.PowerDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.PowerEditView.as_view(), name="edit"),

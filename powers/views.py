@@ -10,6 +10,7 @@ from django.views import View
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from org.imports import ImportStatusView as BaseImportStatusView
 from org.inputs import parse_int
 from org.sheets import xlsx_response
 from review.printing import printed
@@ -23,7 +24,7 @@ from .flows import flow_checks, flow_problems, statutory_total
 from .hooks import detail_sections, step_legend, step_styles
 from .forms import CatalogueImportForm, FlowEdgeForm, FlowStepForm, LegalBasisFormSet, PowerItemForm, legal_basis_rows
 from .models import CatalogueImport, FlowEdge, FlowStep, LegalBasis, PowerItem
-from .xlsx import COLUMNS as XLSX_COLUMNS, STEP_COLUMNS, catalogue_import, catalogue_workbook, template_workbook
+from .xlsx import COLUMNS as XLSX_COLUMNS, STEP_COLUMNS, catalogue_import_start, catalogue_workbook, template_workbook
 from .services import (
     flow_edge_add, flow_edge_delete, flow_step_delete, flow_step_move, flow_step_save, power_create, power_update,
 )
@@ -266,14 +267,14 @@ class ImportTemplateView(View):
 
 
 class ImportView(View):
-    """Upload the bureau's catalogue sheet: checked whole, imported as drafts, or refused with
-    every error."""
+    """Upload the bureau's catalogue sheet: it is queued for checking (both sheets, every row)
+    and importing as drafts, and the user follows it on its page."""
 
-    def page(self, request, form, status=200, result=None):
+    def page(self, request, form, status=200):
         if not EDITOR.units(request.user):
             raise PermissionDenied(_("您没有登记职权的权限。"))
         return render(request, "powers/import.html", {
-            "form": form, "columns": XLSX_COLUMNS, "step_columns": STEP_COLUMNS, "result": result,
+            "form": form, "columns": XLSX_COLUMNS, "step_columns": STEP_COLUMNS,
             "recent": CatalogueImport.objects.filter(created_by=request.user)[:5]}, status=status)
 
     def get(self, request):
@@ -284,8 +285,11 @@ class ImportView(View):
         form = CatalogueImportForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.page(request, form, status=400)
-        file = form.cleaned_data["file"]
-        created, skipped, errors = catalogue_import(actor=request.user, file=file)
-        result = CatalogueImport.objects.create(created_by=request.user, filename=file.name[:255], created_count=created,
-                                                skipped_count=skipped, error_count=errors.count, errors=errors.listed)
-        return self.page(request, CatalogueImportForm(), status=400 if errors else 200, result=result)
+        return redirect(catalogue_import_start(actor=request.user, file=form.cleaned_data["file"]))
+
+
+class ImportStatusView(BaseImportStatusView):
+    """How a catalogue import is going; the page polls its progress until the import ends."""
+
+    model = CatalogueImport
+    template_name = "powers/import_status.html"

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from org.imports import RowsRefused, sheet_import_run, sheet_import_start
 from org.models import Unit
 from org.scoping import editable_unit_ids
 from org.sheets import SheetErrors, SheetUnreadable, _code, _text, _word, append_data_row, table_workbook, read_rows
@@ -22,7 +23,7 @@ from review.workflow import EDITOR
 
 from .choices import PowerCategory
 from .limits import limit_errors
-from .models import PowerItem
+from .models import CatalogueImport, PowerItem
 from .services import flow_edge_add, flow_step_save, power_create
 
 HEADER_SEARCH_ROWS = 5  # a title row (merged cells) may sit above the header
@@ -226,28 +227,46 @@ def _check_steps(lines, by_code, skipped, errors):
                                _("“%(n)s”不是本职权的另一个环节") % {"n": name})
 
 
-def catalogue_import(*, actor, file):
-    """Import a checked sheet in one transaction: every new power as a draft with its legal
-    bases and flow, or nothing. Returns ``(created, skipped, errors)``; errors found only while
-    saving (a loop in a flow) refuse the whole file too."""
+def catalogue_import_start(*, actor, file):
+    """Keep an uploaded catalogue sheet in the shared storage and queue its import; returns the
+    ``CatalogueImport`` whose page shows how it goes. Nothing is imported yet."""
     if not EDITOR.units(actor):
         raise PermissionDenied(_("您没有登记职权的权限。"))
-    powers, skipped, errors = check_catalogue(file, actor=actor)
+    from .tasks import run_catalogue_import  # the task module imports this one
+
+    return sheet_import_start(model=CatalogueImport, actor=actor, file=file, task=run_catalogue_import)
+
+
+def catalogue_import_run(*, import_id):
+    """Check an uploaded catalogue sheet and, when no row is wrong, import every new power as a
+    draft with its legal bases and flow; else nothing."""
+    def check(file, *, actor, progress):
+        powers, skipped, errors = check_catalogue(file, actor=actor)
+        progress(len(powers) + len(skipped), len(powers) + len(skipped))
+        return (powers, skipped), errors
+
+    def save(job, rows):
+        powers, skipped = rows
+        return {"created_count": catalogue_import_save(actor=job.created_by, powers=powers),
+                "skipped_count": len(skipped)}
+
+    return sheet_import_run(model=CatalogueImport, import_id=import_id, check=check, save=save)
+
+
+def catalogue_import_save(*, actor, powers):
+    """Save checked powers in one transaction, or none: errors found only while saving (a loop
+    in a flow) raise ``RowsRefused``. Returns how many were created."""
+    if not EDITOR.units(actor):
+        raise PermissionDenied(_("您没有登记职权的权限。"))
+    errors = SheetErrors()
+    with transaction.atomic():
+        for entry in powers:
+            _save(actor, entry, errors)
+        if errors:
+            transaction.set_rollback(True)
     if errors:
-        return 0, len(skipped), errors
-    try:
-        with transaction.atomic():
-            for entry in powers:
-                _save(actor, entry, errors)
-            if errors:
-                raise _Refused
-    except _Refused:
-        return 0, len(skipped), errors
-    return len(powers), len(skipped), errors
-
-
-class _Refused(Exception):
-    pass
+        raise RowsRefused(errors)
+    return len(powers)
 
 
 def _save(actor, entry, errors):

@@ -236,6 +236,7 @@ def test_a_finding_on_a_measure_becomes_risk_information_about_its_risk_point_on
     assert "裁量基准未在窗口公示" in info.content and "下周公示" in info.content
     page = client_for(people.office).get(task.get_absolute_url()).content.decode()
     assert info.reference in page and "不会重复登记" in page
+    assert task.get_absolute_url() in client_for(people.office).get(info.get_absolute_url()).content.decode()
 
 
 @pytest.mark.parametrize("risks", [2, 8])

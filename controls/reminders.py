@@ -8,9 +8,10 @@ from powers.models import PowerItem
 from review.choices import Status
 from riskpoints.choices import CarryDecision
 from riskpoints.models import RiskPoint
+from riskpoints.selectors import unit_risks_in_force
 from schedules.choices import PhaseCode
 from schedules.people import EscalationChains
-from schedules.registry import Deadline, add_deadline_source, add_phase_progress
+from schedules.registry import Deadline, add_deadline_source, add_phase_progress, set_inspection_rows
 from schedules.selectors import rollup
 
 from .choices import MeasureState
@@ -90,3 +91,22 @@ add_phase_progress(PhaseCode.POWERS, powers_progress)
 add_phase_progress(PhaseCode.RISKS, risks_progress)
 add_phase_progress(PhaseCode.PUBLISH, publish_progress)
 add_phase_progress(PhaseCode.MEASURES, measures_progress)
+
+
+def inspection_rows(unit):
+    """What the unit's yearly self-inspection goes through: each control measure of each of its
+    risk points in force, in register order; a risk point without measures yet is one row."""
+    risks = (unit_risks_in_force(unit).select_related("post", "plan")
+             .prefetch_related("plan__measures").order_by("code"))
+    for risk in risks:
+        plan = getattr(risk, "plan", None)
+        measures = list(plan.measures.all()) if plan is not None else []
+        common = {"risk_point_id": risk.pk, "risk_code": risk.code, "risk_title": risk.title, "risk_level": risk.level,
+                  "post_name": risk.post.name if risk.post_id else ""}
+        if not measures:
+            yield {**common, "measure_id": None, "measure_kind": "", "measure_text": ""}
+        for m in measures:
+            yield {**common, "measure_id": m.pk, "measure_kind": str(m.get_kind_display()), "measure_text": m.content}
+
+
+set_inspection_rows(inspection_rows)

@@ -4,10 +4,8 @@ self-inspection findings that the office turns into risk information."""
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from review.workflow import OFFICE
-
 from schedules.people import EscalationChains, office_of
-from schedules.registry import Deadline, add_answer_action, add_deadline_source
+from schedules.registry import Deadline, add_deadline_source, add_finding_actions
 from schedules.services import work_calendar
 
 from .choices import InfoState, Method, TaskState, WarningState
@@ -82,11 +80,28 @@ add_deadline_source("monitoring.rectification", label=_("限期整改"), items=r
 add_deadline_source("monitoring.task", label=_("防范任务"), items=task_deadlines)
 
 
-def finding_action(user, answer):
-    """On a self-inspection line with a problem found, the office's 转为廉政风险信息 button."""
-    if not answer.problems.strip() or not OFFICE.covers(user, answer.task.unit_id):
-        return None
-    return {"label": _("转为廉政风险信息"), "url": reverse("monitoring:from_finding", args=[answer.pk])}
+def finding_actions(user, task, findings):
+    """On a handed-in self-inspection, the 转为廉政风险信息 button of each finding (a checklist
+    line or a risk point's measure with a problem found), for the office and the unit's head;
+    a finding already turned shows the information's number instead. One query for them all."""
+    from .services import finding_refusal
+
+    findings = [f for f in findings if f.problems.strip()]
+    if not findings or finding_refusal(user, task):
+        return {}
+    done = {key: (pk, reference) for key, pk, reference in RiskInformation.objects.filter(
+        bureau_id=task.campaign.bureau_id, source_key__in=[f.finding_key for f in findings])
+        .values_list("source_key", "pk", "reference")}
+    shown = {}
+    for f in findings:
+        if f.finding_key in done:
+            pk, reference = done[f.finding_key]
+            shown[f.finding_key] = {"done": _("已登记为风险信息 %(ref)s") % {"ref": reference},
+                                    "url": reverse("monitoring:info_detail", args=[pk])}
+        else:
+            name = "monitoring:from_finding" if f.finding_key.startswith("finding:") else "monitoring:from_risk_check"
+            shown[f.finding_key] = {"label": _("转为廉政风险信息"), "url": reverse(name, args=[f.pk])}
+    return shown
 
 
-add_answer_action(finding_action)
+add_finding_actions(finding_actions)

@@ -7,6 +7,7 @@ from django.db.models import Q
 from org.choices import Role
 from org.scoping import bureau_unit_ids, overseen_unit_ids, own_unit_ids
 from review.workflow import EDITOR
+from schedules.models import CampaignTask, RiskCheck, TaskAnswer
 
 from .choices import OPEN_INFO_STATES, InfoState, Method, ProposalState, TaskState, WarningState
 from .models import RiskInformation, RiskProposal, UnitTask
@@ -79,3 +80,14 @@ def proposals_panel(user):
     if not count:
         return None
     return {"title": _("风险点建议"), "count": count, "url": reverse("monitoring:proposal_list") + "?show=todo"}
+
+
+def finding_task(info, user):
+    """The self-inspection task, in ``user``'s scope, whose finding ``info`` was registered from
+    (``monitoring.services.information_from_finding`` keys it), or ``None``."""
+    kind, _sep, pk = (info.source_key or "").partition(":")
+    rows = {"finding": TaskAnswer, "risk-finding": RiskCheck}.get(kind)
+    if rows is None or not pk.isdigit():
+        return None
+    task_id = rows.objects.filter(pk=int(pk)).values_list("task_id", flat=True).first()
+    return CampaignTask.objects.for_user(user).filter(pk=task_id).select_related("campaign", "unit").first()

@@ -284,22 +284,57 @@ def proposal_decline(*, proposal, actor, reason):
     return locked
 
 
-def information_from_finding(*, actor, answer):
-    """Turn a problem a unit found in its self-inspection into risk information (channel 自查),
-    once: a second call returns the information already recorded. The office's only."""
-    task = answer.task
-    if not OFFICE.covers(actor, task.unit_id):
-        raise PermissionDenied(_("只有防控办可以把自查发现的问题登记为廉政风险信息。"))
-    if not answer.problems.strip():
+FINDING_TASK_STATES = ("submitted", "accepted")
+
+
+def finding_refusal(actor, task):
+    """Why ``actor`` may not turn a finding of ``task`` into risk information, or ``None``: the
+    office, or the head of the unit, once the self-inspection is handed in."""
+    if task.unit_id not in information_units(actor):
+        return _("只有防控办和本单位负责人可以把自查发现的问题登记为廉政风险信息。")
+    if task.state not in FINDING_TASK_STATES:
+        return _("自查提交后，才能把发现的问题登记为廉政风险信息。")
+    return None
+
+
+def _from_finding(*, actor, task, key, subject, problems, plan, risk=None):
+    if task.unit_id not in information_units(actor):
+        raise PermissionDenied(finding_refusal(actor, task))
+    reason = finding_refusal(actor, task)
+    if reason:
+        raise WorkflowError(reason)
+    if not problems.strip():
         raise WorkflowError(_("这一项没有填写发现的问题。"))
-    key = f"finding:{answer.pk}"
     with transaction.atomic():
         existing = RiskInformation.objects.select_for_update().filter(bureau_id=task.campaign.bureau_id, source_key=key).first()
         if existing:
+            existing.already = True
             return existing
         content = _("%(campaign)s · %(unit)s · %(item)s：%(problems)s") % {
-            "campaign": task.campaign.title, "unit": task.unit.name, "item": answer.item.text, "problems": answer.problems}
-        if answer.plan:
-            content += "\n" + _("整改打算：%(plan)s") % {"plan": answer.plan}
-        return information_record(bureau=task.campaign.bureau, channel=Channel.SELF_INSPECTION, content=content,
-                                  source_key=key, recorded_by=actor, concerns_unit=task.unit)
+            "campaign": task.campaign.title, "unit": task.unit.name, "item": subject, "problems": problems}
+        if plan:
+            content += "\n" + _("整改打算：%(plan)s") % {"plan": plan}
+        info = information_record(bureau=task.campaign.bureau, channel=Channel.SELF_INSPECTION, content=content,
+                                  source_key=key, recorded_by=actor, concerns_unit=task.unit, concerns_risk=risk,
+                                  source_reference=str(task)[:100])
+    info.already = False
+    return info
+
+
+def information_from_finding(*, actor, answer):
+    """Turn a problem a unit found on a line of its self-inspection checklist into risk
+    information (channel 自查), once: a second call returns the information already recorded
+    (``already`` set)."""
+    return _from_finding(actor=actor, task=answer.task, key=answer.finding_key, subject=answer.item.text,
+                         problems=answer.problems, plan=answer.plan)
+
+
+def information_from_risk_check(*, actor, check):
+    """Turn a problem a unit found with a measure of one of its risk points into risk
+    information (channel 自查) about that risk point, once, as ``information_from_finding``."""
+    risk = RiskPoint.objects.filter(pk=check.risk_point_id).first() if check.risk_point_id else None
+    subject = f"{check.risk_code} {check.risk_title}"
+    if check.measure_text:
+        subject += _("（措施：%(measure)s）") % {"measure": check.measure_text[:60]}
+    return _from_finding(actor=actor, task=check.task, key=check.finding_key, subject=subject,
+                         problems=check.problems, plan=check.plan, risk=risk)

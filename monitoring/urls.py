@@ -33,6 +33,7 @@ urlpatterns = [
     path("adjustments/<int:pk>/cancel/", handling.AdjustmentCancelView.as_view(), name="adjustment_cancel"),
     path("settings/", handling.ConfigView.as_view(), name="config"),
     path("findings/<int:pk>/information/", views.information_from_finding_view, name="from_finding"),
+    path("risk-findings/<int:pk>/information/", views.information_from_risk_check_view, name="from_risk_check"),
     path("proposals/", views.ProposalListView.as_view(), name="proposal_list"),
     path("proposals/new/", views.ProposalCreateView.as_view(), name="proposal_create"),
     path("proposals/<int:pk>/", views.ProposalDetailView.as_view(), name="proposal_detail"),

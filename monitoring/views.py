@@ -13,14 +13,15 @@ from riskpoints.choices import FindingLevel, FoundBy
 from riskpoints.forms import RiskPointForm
 from riskpoints.models import RiskPoint
 from riskpoints.views import RiskEditView
-from schedules.models import CampaignTask, TaskAnswer
+from schedules.models import CampaignTask, RiskCheck, TaskAnswer
 
 from .choices import ProposalState
 from .forms import ProposalDeclineForm, ProposalForm
 from .models import RiskProposal
 from .selectors import information_for, proposals_waiting
 from .services import (
-    information_from_finding, proposal_accept, proposal_channels, proposal_create, proposal_decline, proposal_may_answer,
+    information_from_finding, information_from_risk_check, proposal_accept, proposal_channels, proposal_create,
+    proposal_decline, proposal_may_answer,
 )
 
 
@@ -180,6 +181,14 @@ class ProposalDeclineView(View):
         return redirect(proposal)
 
 
+def _finding_done(request, info):
+    if info.already:
+        messages.info(request, _("该问题已登记为廉政风险信息 %(ref)s，不会重复登记。") % {"ref": info.reference})
+    else:
+        messages.success(request, _("已登记为廉政风险信息 %(ref)s。") % {"ref": info.reference})
+    return redirect(info)
+
+
 @require_POST
 def information_from_finding_view(request, pk):
     """POST: a self-inspection finding of a task in the user's scope becomes risk information."""
@@ -190,5 +199,18 @@ def information_from_finding_view(request, pk):
     except WorkflowError as exc:
         messages.error(request, exc.message)
         return redirect(answer.task)
-    messages.success(request, _("已登记为廉政风险信息 %(ref)s。") % {"ref": info.reference})
-    return redirect(info)
+    return _finding_done(request, info)
+
+
+@require_POST
+def information_from_risk_check_view(request, pk):
+    """POST: a problem found with a risk point's measure in a self-inspection of the user's
+    scope becomes risk information about that risk point."""
+    check = get_object_or_404(RiskCheck.objects.select_related("task__campaign__bureau", "task__unit")
+                              .filter(task__in=CampaignTask.objects.for_user(request.user)), pk=pk)
+    try:
+        info = information_from_risk_check(actor=request.user, check=check)
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+        return redirect(check.task)
+    return _finding_done(request, info)

@@ -37,7 +37,7 @@ from .models import (
     Assessment, InformationFile, LevelAdjustment, MonitoringConfig, RectificationReport, ReportFile, RiskInformation,
     RiskWarning, UnitTask, WarningRecord,
 )
-from .selectors import information_for, information_open, warnings_waiting
+from .selectors import finding_task, information_for, information_open, warnings_waiting
 from .services import information_create, information_units, config_save, reference_prefix
 from .visibility import sees_reporter, sources_for, warnings_for
 
@@ -155,6 +155,7 @@ class InformationDetailView(View):
             "tasks": info.tasks.select_related("unit"),
             "warnings": warnings_for(request.user).filter(information=info).select_related("unit", "person"),
             "adjustments": info.adjustments.select_related("risk_point"),
+            "finding_task": finding_task(info, request.user),
         })
 
 

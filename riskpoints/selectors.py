@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from org.inputs import parse_int, search_term
 from org.keyset import keyset_page
-from org.scoping import user_bureau
+from org.models import Unit
+from org.scoping import subtree_q, user_bureau
 from review.choices import PRINTED_STATES
 
 from .choices import LEVEL_COLOURS, CarryDecision, RiskLevel
@@ -114,7 +115,24 @@ def register_for(user, model=RiskPoint, *, with_retired=False):
     """Risk points the user may see, without those retired in the yearly reassessment unless
     asked for (or, with ``model=RiskTally``, the tallies of those same rows)."""
     qs = model.objects.for_user(user)
-    return qs if with_retired else qs.exclude(carry_decision=CarryDecision.RETIRED)
+    return qs if with_retired else without_retired(qs)
+
+
+def without_retired(qs):
+    """Leave out the risk points retired in the yearly reassessment."""
+    return qs.exclude(carry_decision=CarryDecision.RETIRED)
+
+
+def unit_risks_in_force(unit):
+    """The risk points that stand for ``unit`` (and the squads under it) this year: those of the
+    bureau's open round, accepted or published (a published one being revised still stands),
+    not retired. What a unit's yearly self-inspection goes through."""
+    round_ = open_round(unit.bureau)
+    if round_ is None:
+        return RiskPoint.objects.none()
+    rows = RiskPoint.objects.filter(round=round_).filter(
+        Q(status__in=PRINTED_STATES) | Q(published_record__isnull=False))
+    return without_retired(rows).filter(unit__in=Unit.objects.filter(subtree_q([unit.pk])))
 
 
 def level_counts(queryset, count=None):

@@ -3,11 +3,11 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from org.inputs import GuardedForm, GuardedModelForm
+from org.inputs import GuardedForm, GuardedModelForm, guard_text_fields
 from review.forms import LockedForm
 
 from .choices import CampaignKind
-from .models import Cadence, CalendarDay, Campaign, Phase
+from .models import Cadence, CalendarDay, Campaign, ChecklistItem, Phase
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_CHECKLIST_LINES = 50
@@ -62,33 +62,75 @@ class CampaignForm(GuardedModelForm):
         return data
 
 
+FINDING_FIELDS = ("implemented", "effective", "problems", "plan")
+
+
 class TaskFillForm(LockedForm):
-    """A unit's answers, one group of fields per checklist line, and its summary."""
+    """A unit's answers: one group of fields per checklist line and per measure of its risk
+    points (``checks``, prefixed ``r``), and its summary."""
 
     summary = forms.CharField(label=_("书面总结 / 自查情况"), required=False, max_length=20000,
                               widget=forms.Textarea(attrs={"rows": 6}))
 
-    def __init__(self, *args, answers=(), **kwargs):
+    def __init__(self, *args, answers=(), checks=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.answers = list(answers)
-        for a in self.answers:
-            self.fields[f"implemented_{a.pk}"] = forms.BooleanField(label=_("落实到位"), required=False, initial=a.implemented)
-            self.fields[f"effective_{a.pk}"] = forms.BooleanField(label=_("有效"), required=False, initial=a.effective)
-            self.fields[f"problems_{a.pk}"] = forms.CharField(
-                label=_("发现的问题"), required=False, max_length=2000, initial=a.problems,
-                widget=forms.Textarea(attrs={"rows": 2}))
-            self.fields[f"plan_{a.pk}"] = forms.CharField(
-                label=_("整改打算"), required=False, max_length=2000, initial=a.plan, widget=forms.Textarea(attrs={"rows": 2}))
-        from org.inputs import guard_text_fields
-
+        self.answers, self.checks = list(answers), list(checks)
+        for prefix, rows in (("", self.answers), ("r", self.checks)):
+            for a in rows:
+                self.fields[f"{prefix}implemented_{a.pk}"] = forms.BooleanField(
+                    label=_("落实到位"), required=False, initial=a.implemented)
+                self.fields[f"{prefix}effective_{a.pk}"] = forms.BooleanField(label=_("有效"), required=False, initial=a.effective)
+                self.fields[f"{prefix}problems_{a.pk}"] = forms.CharField(
+                    label=_("发现的问题"), required=False, max_length=2000, initial=a.problems,
+                    widget=forms.Textarea(attrs={"rows": 2}))
+                self.fields[f"{prefix}plan_{a.pk}"] = forms.CharField(
+                    label=_("整改打算"), required=False, max_length=2000, initial=a.plan,
+                    widget=forms.Textarea(attrs={"rows": 2}))
         guard_text_fields(self)
 
     def rows(self):
-        return [(a, [self[f"{f}_{a.pk}"] for f in ("implemented", "effective", "problems", "plan")]) for a in self.answers]
+        return [(a, [self[f"{f}_{a.pk}"] for f in FINDING_FIELDS]) for a in self.answers]
+
+    def check_rows(self):
+        return [(c, [self[f"r{f}_{c.pk}"] for f in FINDING_FIELDS]) for c in self.checks]
 
     def answers_data(self):
-        return {a.pk: {f: self.cleaned_data[f"{f}_{a.pk}"] for f in ("implemented", "effective", "problems", "plan")}
-                for a in self.answers}
+        return {a.pk: {f: self.cleaned_data[f"{f}_{a.pk}"] for f in FINDING_FIELDS} for a in self.answers}
+
+    def checks_data(self):
+        return {c.pk: {f: self.cleaned_data[f"r{f}_{c.pk}"] for f in FINDING_FIELDS} for c in self.checks}
+
+
+class PersonalCheckForm(LockedForm):
+    """A post holder's own self-check: 廉洁自律情况, 履职情况, and whether a problem exists."""
+
+    integrity = forms.CharField(label=_("廉洁自律情况"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}),
+                                help_text=_("遵守廉洁从政规定、收受礼品礼金、亲属经商办企业等情况。"))
+    duty = forms.CharField(label=_("履职情况"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}),
+                           help_text=_("岗位职责履行、防控措施执行、自由裁量权行使等情况。"))
+    has_problems = forms.BooleanField(label=_("存在问题"), required=False,
+                                      help_text=_("有需要整改的问题时勾选，并在上面写明。"))
+
+
+class ChecklistItemForm(GuardedModelForm):
+    """One line of a campaign's checklist or scoring sheet, as the office edits it."""
+
+    class Meta:
+        model = ChecklistItem
+        fields = ["text", "max_score"]
+
+    def __init__(self, *args, scored=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scored = scored
+        self.fields["max_score"].widget.attrs.update(min=1 if scored else 0, max=1000)
+        if not scored:
+            self.fields["max_score"].help_text = _("自查和年度总结不打分，填 0。")
+
+    def clean_max_score(self):
+        score = self.cleaned_data["max_score"]
+        if self.scored and not score:
+            raise forms.ValidationError(_("检查考核的每一项都要有分值。"))
+        return score
 
 
 class TaskScoreForm(LockedForm):

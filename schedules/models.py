@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from org.choices import Role
 from org.models import Unit
-from org.scoping import ScopedQuerySet, user_bureau, visible_unit_ids
+from org.scoping import ScopedQuerySet, bureau_unit_ids, own_unit_ids, user_bureau, visible_unit_ids
 
 from .choices import (
     CAMPAIGN_STATE_COLOURS, TASK_STATE_COLOURS, CalendarDayKind, CampaignKind, CampaignState, PhaseCode, TaskState,
@@ -245,6 +246,8 @@ class CampaignTask(models.Model):
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+")
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    rows_taken_at = models.DateTimeField(_("自查对象确定时间"), null=True, blank=True,
+                                         help_text=_("自查的风险点、防控措施和岗位人员在此时确定，之后的修改不影响本任务。"))
     lock_version = models.PositiveIntegerField(default=0)
 
     objects = ScopedQuerySet.as_manager()
@@ -286,3 +289,94 @@ class TaskAnswer(models.Model):
         verbose_name_plural = _("检查结果")
         ordering = ["item__order", "item__pk"]
         constraints = [models.UniqueConstraint(fields=["task", "item"], name="task_answer_unique_item")]
+
+    @property
+    def finding_key(self):
+        return f"finding:{self.pk}"
+
+
+class RiskCheck(models.Model):
+    """A unit's self-inspection of one control measure of one of its risk points (or of the risk
+    point itself while it has no measure): 落实到位? 有效? 发现的问题, 整改打算.
+
+    The risk point and the measure are copied when the task opens (``schedules.registry``'s
+    inspection rows, given by the app that keeps the measures), so editing or retiring them
+    later never changes a self-inspection already under way or handed in; ``risk_point_id``
+    and ``measure_id`` still name the originals, for the information a finding turns into."""
+
+    task = models.ForeignKey(CampaignTask, on_delete=models.CASCADE, related_name="risk_checks")
+    order = models.PositiveIntegerField(_("序号"), default=0)
+    risk_point_id = models.PositiveIntegerField(_("风险点"), null=True, blank=True, db_index=True)
+    risk_code = models.CharField(_("登记编号"), max_length=40)
+    risk_title = models.CharField(_("风险点"), max_length=100)
+    risk_level = models.PositiveSmallIntegerField(_("风险等级"), null=True, blank=True)
+    post_name = models.CharField(_("岗位"), max_length=60, blank=True)
+    measure_id = models.PositiveIntegerField(_("防控措施"), null=True, blank=True)
+    measure_kind = models.CharField(_("措施类型"), max_length=20, blank=True)
+    measure_text = models.TextField(_("防控措施"), blank=True)
+    implemented = models.BooleanField(_("落实到位"), default=False)
+    effective = models.BooleanField(_("有效"), default=False)
+    problems = models.TextField(_("发现的问题"), blank=True)
+    plan = models.TextField(_("整改打算"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("风险点自查")
+        verbose_name_plural = _("风险点自查")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return f"{self.risk_code} {self.measure_text[:30]}"
+
+    @property
+    def finding_key(self):
+        return f"risk-finding:{self.pk}"
+
+
+class PersonalCheckQuerySet(models.QuerySet):
+    """A post holder's self-check is read by the holder, by the head of the unit and by the
+    office of the bureau; colleagues and other units see none."""
+
+    def for_user(self, user):
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        q = models.Q(person=user)
+        if user.has_role(Role.UNIT_HEAD):
+            q |= models.Q(task__unit_id__in=own_unit_ids(user))
+        if user.has_role(Role.OFFICE):
+            q |= models.Q(task__unit_id__in=bureau_unit_ids(user))
+        return self.filter(q)
+
+
+class PersonalCheck(models.Model):
+    """One post holder's yearly self-check of 廉洁自律 and 履职情况 (work plan §三(二)5), part of
+    the unit's self-inspection task; the holders are those of the unit's posts when it opened."""
+
+    task = models.ForeignKey(CampaignTask, on_delete=models.CASCADE, related_name="personal_checks")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("岗位人员"), on_delete=models.PROTECT,
+                               related_name="personal_checks")
+    post_name = models.CharField(_("岗位"), max_length=60, blank=True)
+    integrity = models.TextField(_("廉洁自律情况"), blank=True)
+    duty = models.TextField(_("履职情况"), blank=True)
+    has_problems = models.BooleanField(_("存在问题"), default=False)
+    filled_at = models.DateTimeField(_("填写时间"), null=True, blank=True)
+    lock_version = models.PositiveIntegerField(default=0)
+
+    objects = PersonalCheckQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["lock_version"])
+
+    class Meta:
+        verbose_name = _("个人廉洁自律、履职情况自查")
+        verbose_name_plural = _("个人廉洁自律、履职情况自查")
+        ordering = ["post_name", "person__username"]
+        constraints = [models.UniqueConstraint(fields=["task", "person"], name="personal_check_unique_person")]
+
+    def __str__(self):
+        return f"{self.task} · {self.person}"
+
+    def get_absolute_url(self):
+        return reverse("schedules:personal_check", args=[self.pk])
+
+    @property
+    def filled(self):
+        return self.filled_at is not None

@@ -25,8 +25,12 @@ loaded by its AppConfig.ready::
 ``add_phase_progress(code, progress)``: ``progress(phase, units)`` returns ``{unit_id: (done,
 total)}`` for a programme phase (e.g. 清权确权: the unit's powers accepted of all its powers).
 
-``add_answer_action(action)``: a button on a self-inspection finding (turned into risk
-information by monitoring).
+``add_finding_actions(actions)``: the buttons on a self-inspection's findings (monitoring turns
+them into risk information), asked once per task page for all its findings.
+
+``set_inspection_rows(rows)``: ``rows(unit)`` lists what a unit's self-inspection covers, one
+dict per control measure of each of its current risk points (the app that keeps the measures
+declares it); a task copies them when it opens.
 """
 
 from dataclasses import dataclass, field
@@ -77,15 +81,36 @@ def phase_progress(code):
     return _phase_progress.get(code)
 
 
-_answer_actions = []
+_finding_actions = []
 
 
-def add_answer_action(action):
-    """``action(user, answer)`` returns ``{"label", "url"}`` (a POST button on a campaign task's
-    checklist line, e.g. 转为廉政风险信息) or ``None`` when it does not apply."""
-    if action not in _answer_actions:
-        _answer_actions.append(action)
+def add_finding_actions(actions):
+    """``actions(user, task, findings)`` returns ``{finding.finding_key: {"label", "url"}}`` for
+    a POST button on a finding (a checklist answer or a risk check with 发现的问题), or
+    ``{"done": label, "url"}`` once it was acted on; one call per page, however many findings."""
+    if actions not in _finding_actions:
+        _finding_actions.append(actions)
 
 
-def answer_actions(user, answer):
-    return [shown for shown in (action(user, answer) for action in _answer_actions) if shown]
+def finding_actions(user, task, findings):
+    """``{finding_key: [action, ...]}`` of every registered action."""
+    found = {}
+    for actions in _finding_actions:
+        for key, shown in actions(user, task, findings).items():
+            found.setdefault(key, []).append(shown)
+    return found
+
+
+# Keys of a row of ``inspection_rows``: the risk point (id, code, title, level, post name) and
+# the measure (id, kind label, text); the measure ones are empty for a risk point without one.
+INSPECTION_ROW_KEYS = ("risk_point_id", "risk_code", "risk_title", "risk_level", "post_name",
+                       "measure_id", "measure_kind", "measure_text")
+_inspection_rows = []
+
+
+def set_inspection_rows(rows):
+    _inspection_rows[:] = [rows]
+
+
+def inspection_rows(unit):
+    return list(_inspection_rows[0](unit)) if _inspection_rows else []

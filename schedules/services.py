@@ -10,6 +10,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
@@ -19,14 +20,16 @@ from django.utils.translation import gettext_noop as _noop
 from notices.models import NoticeKind
 from notices.services import notification_send, notifications_send_many
 from org.models import Unit
-from org.scoping import office_bureau
+from org.scoping import office_bureau, user_bureau
 from review.services import WorkflowError
 from review.workflow import EDITOR, OFFICE
 
 from . import registry
 from .calendar import WorkCalendar
 from .choices import CalendarDayKind, CampaignKind, CampaignState, PhaseCode, TaskState
-from .models import Cadence, CalendarDay, Campaign, CampaignTask, ChecklistItem, Phase, Reminder, TaskAnswer
+from .models import (
+    Cadence, CalendarDay, Campaign, CampaignTask, ChecklistItem, PersonalCheck, Phase, Reminder, RiskCheck, TaskAnswer,
+)
 from .people import office_of, unit_heads
 from .selectors import programme_units
 
@@ -305,6 +308,7 @@ def campaign_open(*, campaign, actor=None):
         for unit in campaign_units(campaign):
             task = CampaignTask.objects.create(campaign=campaign, unit=unit)
             TaskAnswer.objects.bulk_create([TaskAnswer(task=task, item=item) for item in items])
+            task_rows_take(task=task)
             tasks.append(task)
             for head in unit_heads(unit):
                 notification_send(
@@ -342,6 +346,29 @@ def annual_self_inspection_open(*, today=None):
     return created
 
 
+def task_rows_take(*, task):
+    """Fix what a self-inspection task goes through, once: a row per control measure of each of
+    the unit's risk points in force (``schedules.registry.inspection_rows``) and a personal
+    self-check for each holder of one of the unit's posts. Called when the task opens (and, for
+    a task opened before, when it is first filled); later changes to risk points, measures or
+    posts leave the task as it is."""
+    with transaction.atomic():
+        claimed = CampaignTask.objects.filter(pk=task.pk, rows_taken_at__isnull=True,
+                                              campaign__kind=CampaignKind.SELF_INSPECTION) \
+            .update(rows_taken_at=timezone.now())
+        if not claimed:
+            return False
+        RiskCheck.objects.bulk_create([
+            RiskCheck(task_id=task.pk, order=n, **{k: row[k] for k in registry.INSPECTION_ROW_KEYS})
+            for n, row in enumerate(registry.inspection_rows(task.unit), 1)])
+        holders = get_user_model().objects.filter(is_active=True, post__unit_id=task.unit_id).select_related("post")
+        PersonalCheck.objects.bulk_create([
+            PersonalCheck(task_id=task.pk, person=person, post_name=person.post.name)
+            for person in holders.order_by("post__name", "username")])
+    task.rows_taken_at = CampaignTask.objects.values_list("rows_taken_at", flat=True).get(pk=task.pk)
+    return True
+
+
 def _task_locked(task, actor, lock_version=None):
     locked = CampaignTask.objects.select_for_update().select_related("campaign").get(pk=task.pk)
     if lock_version is not None and locked.lock_version != lock_version:
@@ -375,20 +402,30 @@ def _guard(actor, task, action):
         raise WorkflowError(reason)
 
 
-def task_fill(*, task, actor, lock_version, summary, answers):
-    """Save the unit's answers (``{answer_id: {implemented, effective, problems, plan}}``) and
-    summary, as a draft of the task."""
+FINDING_FIELDS = ("implemented", "effective", "problems", "plan")
+
+
+def _save_findings(rows, data, actor):
+    for row in rows:
+        given = data.get(row.pk)
+        if given is None or all(getattr(row, f) == given[f] for f in FINDING_FIELDS):
+            continue
+        for field in FINDING_FIELDS:
+            setattr(row, field, given[field])
+        row._history_user = actor
+        row.save()
+
+
+def task_fill(*, task, actor, lock_version, summary, answers, checks=None):
+    """Save the unit's answers to the checklist (``{answer_id: {implemented, effective,
+    problems, plan}}``), to its risk points' measures (``checks``, the same by risk check id)
+    and its summary, as a draft of the task."""
     with transaction.atomic():
         locked = _task_locked(task, actor, lock_version)
         _guard(actor, locked, "fill")
-        for answer in locked.answers.select_for_update():
-            data = answers.get(answer.pk)
-            if data is None:
-                continue
-            for field in ("implemented", "effective", "problems", "plan"):
-                setattr(answer, field, data[field])
-            answer._history_user = actor
-            answer.save()
+        task_rows_take(task=locked)
+        _save_findings(locked.answers.select_for_update(), answers, actor)
+        _save_findings(locked.risk_checks.select_for_update(), checks or {}, actor)
         locked.summary = summary
         locked.lock_version += 1
         locked._history_user = actor
@@ -401,6 +438,10 @@ def task_submit(*, task, actor):
     with transaction.atomic():
         locked = _task_locked(task, actor)
         _guard(actor, locked, "submit")
+        missing = [str(c.person) for c in locked.personal_checks.filter(filled_at__isnull=True).select_related("person")]
+        if missing:
+            raise WorkflowError(_("以下岗位人员尚未完成廉洁自律、履职情况自查，暂不能提交：%(names)s") % {
+                "names": "、".join(missing)})
         locked.state, locked.submitted_by, locked.submitted_at = TaskState.SUBMITTED, actor, timezone.now()
         locked.lock_version += 1
         locked._history_user = actor
@@ -458,6 +499,102 @@ def task_score(*, task, actor, lock_version, scores, comment=""):
         locked._history_user = actor
         locked.save()
     return locked
+
+
+def personal_check_refusal(actor, check):
+    """Why ``actor`` may not fill ``check`` now, or ``None``: only the holder, while the unit's
+    task is open for filling."""
+    task = check.task
+    if actor.pk != check.person_id:
+        return _("只能填写本人的廉洁自律、履职情况自查。")
+    if task.campaign.state != CampaignState.OPEN or task.state not in OPEN_TASK_STATES:
+        return _("本单位的自查任务当前为“%(state)s”，不能填写。") % {"state": task.get_state_display()}
+    return None
+
+
+def personal_check_fill(*, check, actor, lock_version, integrity, duty, has_problems):
+    """The post holder's own self-check of 廉洁自律 and 履职情况; both answers are required."""
+    integrity, duty = (integrity or "").strip(), (duty or "").strip()
+    with transaction.atomic():
+        locked = PersonalCheck.objects.select_for_update().select_related("task__campaign").get(pk=check.pk)
+        if locked.lock_version != lock_version:
+            raise WorkflowError(_("该自查已被修改，请刷新后重新填写。"))
+        reason = personal_check_refusal(actor, locked)
+        if reason:
+            raise WorkflowError(reason)
+        if not integrity or not duty:
+            raise WorkflowError(_("请填写廉洁自律情况和履职情况。"))
+        locked.integrity, locked.duty, locked.has_problems = integrity, duty, has_problems
+        locked.filled_at = timezone.now()
+        locked.lock_version += 1
+        locked._history_user = actor
+        locked.save()
+    return locked
+
+
+def checklist_refusal(actor, campaign):
+    """Why ``actor`` may not change ``campaign``'s checklist or scoring sheet, or ``None``: the
+    office's, and only before the campaign opens (its tasks answer the lines as they were)."""
+    if not OFFICE.units(actor) or user_bureau(actor) is None or user_bureau(actor).pk != campaign.bureau_id:
+        return _("只有防控办可以修改检查内容和评分表。")
+    if campaign.state not in (CampaignState.DRAFT, CampaignState.SCHEDULED) or \
+            TaskAnswer.objects.filter(item__campaign=campaign).exists():
+        return _("检查验收已开启，检查内容和评分表不能再修改。")
+    return None
+
+
+def _checklist_guard(actor, campaign):
+    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    reason = checklist_refusal(actor, locked)
+    if reason:
+        raise WorkflowError(reason)
+    return locked
+
+
+def checklist_item_save(*, actor, item):
+    """Add a line to a campaign's checklist (at the end) or change one; an assessment's line
+    needs its full marks."""
+    with transaction.atomic():
+        campaign = _checklist_guard(actor, item.campaign)
+        if campaign.kind == CampaignKind.ASSESSMENT and not item.max_score:
+            raise WorkflowError(_("检查考核的每一项都要有分值。"), field="max_score")
+        if item.pk is None:
+            last = campaign.items.order_by("-order").values_list("order", flat=True).first() or 0
+            item.order = last + 1
+        elif not ChecklistItem.objects.filter(pk=item.pk, campaign=campaign).exists():
+            raise PermissionDenied(_("只有防控办可以修改检查内容和评分表。"))
+        item._history_user = actor
+        item.save()
+    return item
+
+
+def _renumber(items, actor):
+    for n, row in enumerate(items, 1):
+        if row.order != n:
+            row.order = n
+            row._history_user = actor
+            row.save(update_fields=["order"])
+
+
+def checklist_item_delete(*, actor, item):
+    """Remove a line; the others are renumbered 1, 2, 3 …"""
+    with transaction.atomic():
+        campaign = _checklist_guard(actor, item.campaign)
+        item._history_user = actor
+        item.delete()
+        _renumber(campaign.items.select_for_update().order_by("order", "pk"), actor)
+
+
+def checklist_item_move(*, actor, item, up):
+    """Move a line one place up or down; the lines are renumbered 1, 2, 3 …"""
+    with transaction.atomic():
+        campaign = _checklist_guard(actor, item.campaign)
+        items = list(campaign.items.select_for_update().order_by("order", "pk"))
+        at = next(i for i, row in enumerate(items) if row.pk == item.pk)
+        to = at - 1 if up else at + 1
+        if 0 <= to < len(items):
+            items[at], items[to] = items[to], items[at]
+        _renumber(items, actor)
 
 
 # --- the programme's phases, the calendar, the cadences and the beat entries (the office's) ------

@@ -2,7 +2,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -17,14 +19,16 @@ from review.workflow import OFFICE
 from . import registry
 from .choices import CampaignKind, CampaignState
 from .forms import (
-    CadenceForm, CalendarDayForm, CampaignForm, PhaseForm, ScheduleForm, TaskFillForm, TaskReviewForm, TaskScoreForm,
+    CadenceForm, CalendarDayForm, CampaignForm, ChecklistItemForm, PersonalCheckForm, PhaseForm, ScheduleForm, TaskFillForm,
+    TaskReviewForm, TaskScoreForm,
 )
-from .models import Cadence, CalendarDay, Phase
+from .models import Cadence, CalendarDay, ChecklistItem, PersonalCheck, Phase
 from .periodic import PERIODIC_TASKS
 from .selectors import campaigns_for, phase_units_progress, phases_for, programme_units, tasks_for
 from .services import (
-    cadence_save, calendar_day_delete, calendar_day_save, campaign_create, campaign_open, deadlines_of, phase_save,
-    phases_ensure, schedule_save, task_fill, task_refusal, task_review, task_score, task_submit,
+    cadence_save, calendar_day_delete, calendar_day_save, campaign_create, campaign_open, checklist_item_delete,
+    checklist_item_move, checklist_item_save, checklist_refusal, deadlines_of, personal_check_fill, personal_check_refusal,
+    phase_save, phases_ensure, schedule_save, task_fill, task_refusal, task_review, task_score, task_submit,
 )
 
 
@@ -91,6 +95,7 @@ def campaign_detail(request, pk):
     return render(request, "schedules/campaign_detail.html", {
         "object": campaign, "tasks": tasks, "items": campaign.items.all(), "is_office": _is_office(request.user),
         "may_open": _is_office(request.user) and campaign.state in (CampaignState.DRAFT, CampaignState.SCHEDULED),
+        "may_edit_items": _is_office(request.user) and checklist_refusal(request.user, campaign) is None,
     })
 
 
@@ -106,19 +111,29 @@ def campaign_open_view(request, pk):
 
 
 class TaskView(View):
-    """A unit's task: the unit fills and submits it; the office reviews or scores it."""
+    """A unit's task: the unit fills and submits it; the office reviews or scores it. A
+    self-inspection also goes through the unit's risk points' measures and shows the post
+    holders' own self-checks (each to those who may read it)."""
+
+    def rows(self, task):
+        return list(task.answers.select_related("item")), list(task.risk_checks.all())
 
     def context(self, request, task, fill=None, score=None):
-        answers = list(task.answers.select_related("item"))
+        answers, checks = self.rows(task)
         user = request.user
         may_fill = task_refusal(user, task, "fill") is None
         may_score = task_refusal(user, task, "score") is None
-        for answer in answers:
-            answer.actions = registry.answer_actions(user, answer)
+        actions = registry.finding_actions(user, task, answers + checks)
+        for row in answers + checks:
+            row.actions = actions.get(row.finding_key, [])
+        personal = list(PersonalCheck.objects.for_user(user).filter(task=task).select_related("person"))
+        counts = task.personal_checks.aggregate(total=Count("pk"), filled=Count("pk", filter=Q(filled_at__isnull=False)))
         return {
-            "object": task, "campaign": task.campaign, "answers": answers,
-            "fill_form": fill or (TaskFillForm(answers=answers, lock_item=task, initial={"summary": task.summary})
-                                  if may_fill else None),
+            "object": task, "campaign": task.campaign, "answers": answers, "checks": checks,
+            "personal": personal, "personal_counts": counts,
+            "mine": next((c for c in personal if c.person_id == user.pk), None),
+            "fill_form": fill or (TaskFillForm(answers=answers, checks=checks, lock_item=task,
+                                               initial={"summary": task.summary}) if may_fill else None),
             "may_submit": task_refusal(user, task, "submit") is None,
             "review_form": TaskReviewForm() if task_refusal(user, task, "review") is None else None,
             "score_form": score or (TaskScoreForm(answers=answers, lock_item=task, initial={"comment": task.comment})
@@ -134,18 +149,140 @@ class TaskView(View):
 
     def post(self, request, pk):
         task = self.task(request, pk)
-        answers = list(task.answers.select_related("item"))
-        form = TaskFillForm(request.POST, answers=answers, lock_item=task)
+        answers, checks = self.rows(task)
+        form = TaskFillForm(request.POST, answers=answers, checks=checks, lock_item=task)
         if form.is_valid():
             try:
                 task_fill(task=task, actor=request.user, lock_version=form.cleaned_data["lock_version"],
-                          summary=form.cleaned_data["summary"], answers=form.answers_data())
+                          summary=form.cleaned_data["summary"], answers=form.answers_data(), checks=form.checks_data())
             except WorkflowError as exc:
                 form.add_error(None, exc.message)
             else:
                 messages.success(request, _("已保存。"))
                 return redirect(task)
         return render(request, "schedules/task_detail.html", self.context(request, task, fill=form), status=200)
+
+
+class PersonalCheckView(View):
+    """A post holder's own 廉洁自律、履职情况 self-check: the holder fills it while the unit's
+    task is open; the unit head and the office read it."""
+
+    def check(self, request, pk):
+        return get_object_or_404(PersonalCheck.objects.for_user(request.user)
+                                 .select_related("task__campaign", "task__unit", "person"), pk=pk)
+
+    def render_page(self, request, check, form=None):
+        reason = personal_check_refusal(request.user, check)
+        if form is None and reason is None:
+            form = PersonalCheckForm(lock_item=check, initial={
+                "integrity": check.integrity, "duty": check.duty, "has_problems": check.has_problems})
+        return render(request, "schedules/personal_check.html", {
+            "object": check, "task": check.task, "form": form,
+            "refusal": reason if check.person_id == request.user.pk else None})
+
+    def get(self, request, pk):
+        return self.render_page(request, self.check(request, pk))
+
+    def post(self, request, pk):
+        check = self.check(request, pk)
+        if check.person_id != request.user.pk:
+            raise PermissionDenied(_("只能填写本人的廉洁自律、履职情况自查。"))
+        form = PersonalCheckForm(request.POST, lock_item=check)
+        if form.is_valid():
+            try:
+                personal_check_fill(check=check, actor=request.user, lock_version=form.cleaned_data["lock_version"],
+                                    **{k: form.cleaned_data[k] for k in ("integrity", "duty", "has_problems")})
+            except WorkflowError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("已保存本人的自查。"))
+                return redirect(check.task)
+        return self.render_page(request, check, form)
+
+
+# --- the checklist or scoring sheet of a campaign, the office's while it is a draft --------------
+
+def _office_campaign(request, pk):
+    campaign = get_object_or_404(campaigns_for(request.user), pk=pk)
+    if not _is_office(request.user):
+        raise PermissionDenied(_("只有防控办可以修改检查内容和评分表。"))
+    return campaign
+
+
+def _office_item(request, pk):
+    item = get_object_or_404(ChecklistItem.objects.filter(campaign__in=campaigns_for(request.user))
+                             .select_related("campaign"), pk=pk)
+    if not _is_office(request.user):
+        raise PermissionDenied(_("只有防控办可以修改检查内容和评分表。"))
+    return item
+
+
+class ChecklistView(View):
+    """The lines of a campaign's checklist (自查) or scoring sheet (检查考核): the office adds,
+    changes, moves and removes them until the campaign opens."""
+
+    def render_page(self, request, campaign, form=None, editing=None):
+        reason = checklist_refusal(request.user, campaign)
+        if form is None and reason is None:
+            form = ChecklistItemForm(instance=editing, scored=campaign.scored)
+        return render(request, "schedules/checklist.html", {
+            "object": campaign, "items": campaign.items.all(), "form": form if reason is None else None,
+            "refusal": reason, "editing": editing})
+
+    def get(self, request, pk):
+        return self.render_page(request, _office_campaign(request, pk))
+
+    def post(self, request, pk):
+        campaign = _office_campaign(request, pk)
+        return _item_save(request, campaign, ChecklistItem(campaign=campaign), self)
+
+
+def _item_save(request, campaign, item, page):
+    form = ChecklistItemForm(request.POST, instance=item, scored=campaign.scored)
+    if form.is_valid():
+        try:
+            checklist_item_save(actor=request.user, item=form.save(commit=False))
+        except WorkflowError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("schedules:checklist", pk=campaign.pk)
+    return page.render_page(request, campaign, form, editing=item if item.pk else None)
+
+
+class ChecklistItemView(ChecklistView):
+    def get(self, request, pk):
+        item = _office_item(request, pk)
+        return self.render_page(request, item.campaign, editing=item)
+
+    def post(self, request, pk):
+        item = _office_item(request, pk)
+        return _item_save(request, item.campaign, item, self)
+
+
+@require_POST
+def checklist_item_delete_view(request, pk):
+    item = _office_item(request, pk)
+    try:
+        checklist_item_delete(actor=request.user, item=item)
+    except WorkflowError as exc:
+        return _refused(request, exc, reverse("schedules:checklist", args=[item.campaign_id]))
+    messages.success(request, _("已删除：%(text)s") % {"text": item.text})
+    return redirect("schedules:checklist", pk=item.campaign_id)
+
+
+@require_POST
+def checklist_item_move_view(request, pk):
+    item = _office_item(request, pk)
+    direction = request.POST.get("direction")
+    if direction not in ("up", "down"):
+        messages.error(request, _("请选择上移或下移。"))
+        return redirect("schedules:checklist", pk=item.campaign_id)
+    try:
+        checklist_item_move(actor=request.user, item=item, up=direction == "up")
+    except WorkflowError as exc:
+        return _refused(request, exc, reverse("schedules:checklist", args=[item.campaign_id]))
+    return redirect("schedules:checklist", pk=item.campaign_id)
 
 
 @require_POST

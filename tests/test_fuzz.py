@@ -153,6 +153,10 @@ def url_kwargs(name, kwarg_names, seed):
         "schedules:calendar_delete": [{"pk": seed.calendar_day.pk}],
         "schedules:cadence_edit": [{"pk": seed.cadence.pk}],
         "monitoring:from_finding": [{"pk": a.pk} for a in seed.tasks[0].answers.all()[:2]],
+        "monitoring:from_risk_check": [{"pk": seed.risk_check.pk}],
+        "schedules:checklist": [{"pk": c.pk} for c in seed.campaigns],
+        **{f"schedules:checklist_{v}": [{"pk": i.pk} for i in seed.checklist_items] for v in ("item", "item_delete", "item_move")},
+        "schedules:personal_check": [{"pk": seed.personal_check.pk}],
         "public:publication": [{"pk": p.pk} for p in seed.publications],
         "api:power": [{"code": c} for c in seed.power_codes],
         "api:risk": [{"code": c} for c in seed.risk_codes],
@@ -288,7 +292,7 @@ def seed_monitoring(bureau, people, risk, accepted_risk):
 def seed_schedules(bureau, people):
     """A self-inspection (open) and an assessment (open) with tasks of A and B, a draft campaign,
     a phase, a holiday and a cadence."""
-    from schedules.models import Cadence, CalendarDay, Campaign, Phase
+    from schedules.models import Cadence, CalendarDay, Campaign, ChecklistItem, PersonalCheck, Phase, RiskCheck
     from schedules.services import campaign_create, campaign_open
 
     campaigns = []
@@ -300,10 +304,16 @@ def seed_schedules(bureau, people):
         campaigns.append(c)
     tasks = [t for c in campaigns[:2] for t in c.tasks.filter(unit__in=[bureau.a, bureau.b])]
     tasks[0].answers.filter(pk=tasks[0].answers.first().pk).update(problems="记录不全")
+    risk_check = RiskCheck.objects.create(task=tasks[0], risk_code="X-1", risk_title="风险点", measure_text="措施",
+                                          problems="记录不全")
+    personal_check = PersonalCheck.objects.create(task=tasks[0], person=people.staff_a, post_name="岗位")
+    draft_item = ChecklistItem.objects.create(campaign=campaigns[2], order=1, text="草稿检查项")
     phase = Phase.objects.create(bureau=bureau.ju, year=TODAY.year, code="powers", starts_on=TODAY, ends_on=TODAY)
     day = CalendarDay.objects.create(bureau=bureau.ju, date=TODAY, kind="holiday", name="假日")
     cadence = Cadence.objects.create(bureau=bureau.ju, kind="controls.measure", level=1)
-    return {"campaigns": campaigns, "tasks": tasks, "phase": phase, "calendar_day": day, "cadence": cadence}
+    return {"campaigns": campaigns, "tasks": tasks, "phase": phase, "calendar_day": day, "cadence": cadence,
+            "risk_check": risk_check, "personal_check": personal_check,
+            "checklist_items": [draft_item, campaigns[0].items.first()]}
 
 
 # --- requests ---------------------------------------------------------------------------------------

@@ -54,3 +54,15 @@ def test_seed_demo_builds_a_bureau_and_runs_twice_without_duplicates(db):
     assert len(rows) >= 8
     for username, name in rows:
         assert User.objects.get(username=username).real_name == name.strip(), username
+
+    # The open self-inspection: units in every state, going through their risk points' measures,
+    # with the post holders' own self-checks (all of them where the task is handed in).
+    from schedules.models import CampaignTask, PersonalCheck, RiskCheck
+
+    tasks = CampaignTask.objects.filter(campaign__kind="self", campaign__state="open")
+    assert set(tasks.values_list("state", flat=True)) == {"open", "submitted", "accepted", "returned"}
+    assert RiskCheck.objects.filter(task__in=tasks).exclude(problems="").exists()
+    assert RiskCheck.objects.filter(task__in=tasks.filter(state="open"), implemented=True).exists()
+    assert not PersonalCheck.objects.filter(task__in=tasks.exclude(state="open"), filled_at__isnull=True).exists()
+    half = PersonalCheck.objects.filter(task__in=tasks.filter(state="open"))
+    assert half.filter(filled_at__isnull=True).exists() and half.filter(filled_at__isnull=False).exists()

@@ -11,7 +11,7 @@ from notices.models import Notification
 from schedules.choices import CampaignKind, CampaignState, TaskState
 from schedules.models import Campaign, CampaignTask, CalendarDay, Phase
 from schedules.periodic import PERIODIC_TASKS
-from schedules.services import campaign_create, campaign_open, reminders_run
+from schedules.services import campaign_create, campaign_open, reminders_run, task_submit
 from schedules.selectors import phase_units_progress
 from tests.factories import PowerItemFactory
 
@@ -175,11 +175,15 @@ def test_the_office_turns_a_finding_into_risk_information_once(bureau, people, c
     answer.problems = "罚没款票据未及时核销"
     answer.save()
     url = reverse("monitoring:from_finding", args=[answer.pk])
+    client_for(people.office).post(url)  # not yet handed in: nothing to turn
+    assert not RiskInformation.objects.exists()
+    task_submit(task=task, actor=people.staff_a)
     assert client_for(people.staff_a).post(url).status_code == 403
     assert client_for(people.staff_b).post(url).status_code == 404
     assert "转为廉政风险信息" in client_for(people.office).get(task.get_absolute_url()).content.decode()
     client_for(people.office).post(url)
     client_for(people.office).post(url)
+    assert "不会重复登记" in client_for(people.office).get(task.get_absolute_url()).content.decode()
     info = RiskInformation.objects.get()
     assert info.channel == "self" and info.concerns_unit == bureau.a and "罚没款票据未及时核销" in info.content
 

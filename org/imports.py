@@ -46,14 +46,16 @@ class SheetImport(models.Model):
     Only the first ``errors`` are kept with their row and column; ``error_summary`` counts every
     error by column and kind, so a sheet with 100,000 errors still makes a short page. A
     subclass declares ``file`` (a ``FileField``, blank) and ``get_absolute_url``, and names the
-    page to upload again (``upload_url_name``) and the fragment that tells what was imported
-    (``done_template``, given ``job``).
+    page to upload again (``upload_url_name``), the fragment that tells what was imported
+    (``done_template``, given ``job``), and for the status page its ``title`` and the list the
+    import feeds (``list_url_name``, ``list_label``).
     """
 
     STALLED_AFTER = timedelta(hours=1)
     FINAL = (ImportState.DONE, ImportState.REFUSED, ImportState.FAILED)
     upload_url_name = None
     done_template = None
+    title = list_url_name = list_label = None
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=gettext_lazy("上传人"), on_delete=models.CASCADE,
                                    related_name="+")
@@ -171,7 +173,7 @@ class ImportStatusView(View):
     (``includes/import_progress.html``) until the import ends."""
 
     model = None
-    template_name = None
+    template_name = "imports/status.html"
 
     def get(self, request, pk):
         job = get_object_or_404(self.model.objects.filter(created_by=request.user), pk=pk)

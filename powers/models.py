@@ -255,6 +255,8 @@ class CatalogueImport(SheetImport):
     """One uploaded power catalogue sheet and how its import went (``org.imports``): checked
     whole in the background, imported as drafts all or nothing."""
 
+    title = _("从 Excel 导入职权目录")
+    list_url_name, list_label = "powers:list", _("职权目录")
     upload_url_name = "powers:import"
     done_template = "powers/_import_done.html"
 

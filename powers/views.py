@@ -292,4 +292,3 @@ class ImportStatusView(BaseImportStatusView):
     """How a catalogue import is going; the page polls its progress until the import ends."""
 
     model = CatalogueImport
-    template_name = "powers/import_status.html"

@@ -202,6 +202,8 @@ class RegisterImport(SheetImport):
     when no row is wrong, registered them all in one transaction; then it is deleted.
     """
 
+    title = _("导入风险点")
+    list_url_name, list_label = "riskpoints:list", _("廉政风险点登记")
     upload_url_name = "riskpoints:import"
     done_template = "riskpoints/_import_done.html"
 

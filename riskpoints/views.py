@@ -416,4 +416,3 @@ class ImportStatusView(BaseImportStatusView):
     """How an import is going; the page polls its progress fragment until the import ends."""
 
     model = RegisterImport
-    template_name = "riskpoints/import_status.html"

@@ -193,6 +193,8 @@ class FilingImport(SheetImport):
     """One uploaded sheet of cases (the case system's export) and how its import went
     (``org.imports``): checked whole in the background, filed all or nothing."""
 
+    title = _("导入备案")
+    list_url_name, list_label = "supervision:filing_list", _("重点权力运行事项备案")
     upload_url_name = "supervision:filing_import"
     done_template = "supervision/_filing_import_done.html"
 

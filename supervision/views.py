@@ -399,7 +399,6 @@ class FilingImportStatusView(ImportStatusView):
     """How a filings import is going; the page polls its progress until the import ends."""
 
     model = FilingImport
-    template_name = "supervision/filing_import_status.html"
 
 
 class FilingStatsView(View):

@@ -86,3 +86,11 @@ def digest_claim(*, user, date, until):
         digest.count = len(notes)
         digest.save(update_fields=["count"])
     return notes
+
+
+def digest_release(*, user, date, notes):
+    """Give back a claimed digest whose mail could not be sent: the next run (or ``manage.py
+    send_digests --date``) claims and sends it again, with these messages."""
+    with transaction.atomic():
+        Digest.objects.filter(user=user, date=date).delete()
+        Notification.objects.filter(pk__in=[n.pk for n in notes]).update(emailed_at=None)

@@ -1,4 +1,5 @@
 import datetime
+import logging
 
 from celery import shared_task
 from django.conf import settings
@@ -8,7 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Notification
-from .services import digest_claim, email_wanted_now
+from .services import digest_claim, digest_release, email_wanted_now
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -54,7 +57,14 @@ def email_notifications(notification_ids):
     return sent
 
 
-@shared_task
+class DigestsNotSent(Exception):
+    """Some digests could not be mailed: they were given back, and the task is retried."""
+
+    def __init__(self, failed, sent):
+        super().__init__(_("%(failed)s 封汇总邮件未能发出（已发出 %(sent)s 封），稍后重试。") % {"failed": failed, "sent": sent})
+
+
+@shared_task(autoretry_for=(DigestsNotSent,), retry_backoff=600, max_retries=5)
 def send_digests(date=None):
     """Send each user who chose a daily digest one mail of the day's messages (once a day).
 
@@ -64,13 +74,22 @@ def send_digests(date=None):
     day = datetime.date.fromisoformat(date) if date else timezone.localdate()
     until = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
     users = get_user_model().objects.filter(email_preference__daily_digest=True, is_active=True).exclude(email="")
-    sent = 0
+    sent = failed = 0
     for user in users.iterator():
         notes = digest_claim(user=user, date=day, until=until)
         if not notes:
             continue
         lines = [f"· {n.subject}" + (f"\n  {settings.SITE_URL}{n.url}" if n.url else "") for n in notes]
         subject = _("%(date)s 的消息汇总（%(count)s 条）") % {"date": day.isoformat(), "count": len(notes)}
-        send_mail(subject, "\n".join(lines), None, [user.email])
+        try:
+            send_mail(subject, "\n".join(lines), None, [user.email])
+        except Exception:  # a mail server refusing one address must not cost the others their digest
+            logger.exception("daily digest of %s for user %s not sent", day, user.pk)
+            digest_release(user=user, date=day, notes=notes)
+            failed += 1
+            continue
         sent += 1
+    if failed:
+        raise DigestsNotSent(failed, sent)
     return sent
+

@@ -1,5 +1,9 @@
 """Events that hand someone work notify them; email per kind, or one daily digest."""
 
+import smtplib
+
+import pytest
+from django.core.mail.backends import locmem
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -70,3 +74,40 @@ def test_bad_preferences_change_nothing(people, client_for):
     assert response.status_code == 200 and "is-invalid" in response.content.decode()
 
     assert not EmailPreference.objects.exists()
+
+
+REFUSED = set()
+
+
+class RefusingBackend(locmem.EmailBackend):
+    """The outbox, but the mail server refuses the addresses in ``REFUSED`` (the true edge)."""
+
+    def send_messages(self, messages):
+        for message in messages:
+            if REFUSED & set(message.to):
+                raise smtplib.SMTPRecipientsRefused({a: (550, b"refused") for a in message.to})
+        return super().send_messages(messages)
+
+
+def test_a_digest_the_mail_server_refused_is_sent_by_the_next_run_and_the_others_are_not_held_up(
+        people, client_for, mailoutbox, settings, django_capture_on_commit_callbacks):
+    from django.core.management.base import CommandError
+    from django.utils import timezone
+
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    for user in (people.staff_a, people.staff_b):
+        client_for(user).post(reverse("notices:preferences"), {"email_kinds": ["reminder"], "daily_digest": "on"})
+        with django_capture_on_commit_callbacks(execute=True):
+            notification_send(recipient=user, subject=f"提醒 {user.username}", kind="reminder")
+    today = timezone.localdate().isoformat()
+    REFUSED.add(people.staff_a.email)
+    try:
+        with pytest.raises(CommandError, match="1 封汇总邮件未能发出"):
+            call_command("send_digests", date=today)
+        assert [m.to for m in mailoutbox] == [[people.staff_b.email]]
+        assert not Notification.objects.get(recipient=people.staff_a).emailed_at  # given back
+    finally:
+        REFUSED.clear()
+    call_command("send_digests", date=today)
+    call_command("send_digests", date=today)
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([people.staff_a.email, people.staff_b.email])

@@ -17,6 +17,7 @@ from django.http import QueryDict
 from demo.management.commands.benchmark import Command as Seeder
 from documents import registry
 from documents.pdf import html_to_pdf, render_html
+from org.models import User
 
 
 class Rollback(Exception):
@@ -33,7 +34,8 @@ class Command(BaseCommand):
     def handle(self, *args, risks, units, **options):
         try:
             with transaction.atomic():
-                bureau, office = Seeder().seed(risks, max(units, 1) * 5, units)
+                bureau = Seeder().seed(risks, max(units, 1) * 5, units)
+                office = User.objects.get(username="bench_office", unit=bureau)
                 self.build(office, "risks", {})
                 totals = [0.0, 0, 0]
                 for unit in bureau.children.order_by("code"):

@@ -2,7 +2,6 @@
 and the evidence that they were carried out."""
 
 import uuid
-from pathlib import Path
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from org.files import stored_path
 from org.models import Unit
 from org.scoping import ScopedQuerySet
 from riskpoints.choices import RiskLevel
@@ -110,17 +110,12 @@ class Measure(models.Model):
         return MEASURE_STATE_COLOURS[self.state]
 
 
-def evidence_path(instance, filename):
-    # The stored name is random: nobody can guess another file's address on disk.
-    return f"evidence/{instance.stored_id.hex[:2]}/{instance.stored_id.hex}{Path(filename).suffix.lower()}"
-
-
 class Evidence(models.Model):
     """A file showing that a measure was carried out (会议纪要, 制度文本, 照片…)."""
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="evidence")
     stored_id = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
-    file = models.FileField(_("文件"), upload_to=evidence_path)
+    file = models.FileField(_("文件"), upload_to=stored_path)
     original_name = models.CharField(_("文件名"), max_length=200)
     size = models.PositiveIntegerField(_("大小（字节）"))
     content_type = models.CharField(max_length=100)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from notices.models import NoticeKind
 from notices.services import notification_send
 from org.choices import Role
+from org.files import upload_check
 from org.models import Unit, User
 from org.scoping import office_bureau, subtree_q
 from review.choices import Status
@@ -244,45 +245,11 @@ def measure_progress(*, measure, actor, state):
     return locked
 
 
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-# Extension → (MIME type, how the file must begin). Office files are checked as the container
-# formats they are (OOXML is a ZIP, the old formats are OLE compound files).
-EVIDENCE_TYPES = {
-    ".pdf": ("application/pdf", (b"%PDF-",)),
-    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
-    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
-    ".doc": ("application/msword", (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)),
-    ".xls": ("application/vnd.ms-excel", (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)),
-}
-
-
-def evidence_check(upload):
-    """The MIME type of an acceptable upload; ``ValidationError`` with the reason otherwise."""
-    name = upload.name or ""
-    ext = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
-    if upload.size > MAX_EVIDENCE_BYTES:
-        raise ValidationError(_("文件“%(name)s”超过 10 MB，请压缩后再上传。") % {"name": name})
-    if upload.size == 0:
-        raise ValidationError(_("文件“%(name)s”是空文件。") % {"name": name})
-    if ext not in EVIDENCE_TYPES:
-        raise ValidationError(_("不支持“%(name)s”的文件类型；只能上传 PDF、图片（JPG、PNG）和 Office 文档（DOC、DOCX、XLS、XLSX）。") % {"name": name})
-    mime, magics = EVIDENCE_TYPES[ext]
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if not any(head.startswith(m) for m in magics):
-        raise ValidationError(_("文件“%(name)s”的内容与扩展名不符。") % {"name": name})
-    return mime
-
-
 def evidence_add(*, measure, actor, upload):
     risk = measure.plan.risk_point
     if not (EDITOR.covers(actor, risk.unit_id) or measure.responsible_id == actor.pk):
         raise PermissionDenied(_("您不能为这条措施上传佐证材料。"))
-    mime = evidence_check(upload)
+    mime = upload_check(upload)
     evidence = Evidence(measure=measure, original_name=upload.name[:200], size=upload.size,
                         content_type=mime, uploaded_by=actor)
     evidence.file.save(upload.name, upload, save=False)

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django_filters.views import FilterView
 
+from org.files import stored_file_response
 from org.inputs import parse_int
 from org.scoping import office_bureau, user_bureau
 from review.services import WorkflowError
@@ -120,16 +120,6 @@ class EvidenceView(View):
 
     def get(self, request, stored_id):
         return stored_file_response(get_object_or_404(Evidence.objects.for_user(request.user), stored_id=stored_id))
-
-
-def stored_file_response(stored):
-    """An uploaded file (evidence and the like) under its original name, never shown inline and
-    never cached: only its reader, checked by the caller, receives it."""
-    response = FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.original_name,
-                            content_type=stored.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 class RulesView(View):

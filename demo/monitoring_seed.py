@@ -4,13 +4,14 @@ same services the pages use."""
 
 import datetime
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from demo.files import demo_pdf
 from monitoring import handling
 from monitoring.choices import Channel, Credibility, Method, Nature, Outcome, TaskKind, Verdict
 from monitoring.models import InformationFile, RiskInformation, RiskWarning
 from monitoring.services import config_save, information_record
+from org.files import files_store
 from review.choices import Status
 from riskpoints.models import RiskPoint
 
@@ -52,7 +53,7 @@ def seed_monitoring(units, users):
             reporter="" if channel == Channel.PUBLIC else ("匿名" if index % 2 else "李先生"),
             contact="" if index % 2 else "139****2211")
         if index == 0:
-            handling.files_store(InformationFile, "information", info, office, [_pdf("来信扫描件.pdf")])
+            files_store(InformationFile, "information", info, office, [demo_pdf("来信扫描件.pdf")])
         _handle(info, outcome, unit, units, users, today)
         created += 1
     _adjust(units, users)
@@ -74,10 +75,6 @@ def _leader(unit, users):
         if unit.code in oversees:
             return users[username]
     return users["director"]
-
-
-def _pdf(name):
-    return SimpleUploadedFile(name, b"%PDF-1.4\n% demo\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", content_type="application/pdf")
 
 
 def _handle(info, outcome, unit, units, users, today):
@@ -120,7 +117,7 @@ def _handle(info, outcome, unit, units, users, today):
         head = _head(unit, users)
         handling.warning_acknowledge(warning=warning, actor=head)
         report = handling.report_submit(warning=warning, actor=head, content="已复核案件46件，补立案3件，建立立案审批台账。",
-                                        uploads=[_pdf("整改台账.pdf")])
+                                        uploads=[demo_pdf("整改台账.pdf")])
         handling.report_verify(report=report, actor=office, verdict=Verdict.RETURNED,
                                comment="未说明对相关责任人的处理情况，请补充后重报。")
     else:
@@ -140,7 +137,7 @@ def _handle(info, outcome, unit, units, users, today):
         head = _head(units["SPK"], users)
         handling.warning_acknowledge(warning=done, actor=head)
         report = handling.report_submit(warning=done, actor=head, content="已归档审批档案212卷，建立归档提醒。",
-                                        uploads=[_pdf("归档清单.pdf")])
+                                        uploads=[demo_pdf("归档清单.pdf")])
         handling.report_verify(report=report, actor=office, verdict=Verdict.ACCEPTED, comment="整改到位。")
         leader = handling.warning_issue(
             actor=users["director"], method=Method.LEADER_ADMONITION, nature=Nature.TREND, unit=units["GHDD"],

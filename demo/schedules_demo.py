@@ -5,6 +5,7 @@ import datetime
 
 from django.utils import timezone
 
+from demo.files import demo_pdf
 from schedules.choices import CalendarDayKind, CampaignKind, CampaignState, TaskState
 from schedules.models import Cadence, CalendarDay, Campaign, CampaignTask
 from schedules.services import (
@@ -96,7 +97,8 @@ def _work_on(tasks, users, office):
         answers = {a.pk: {"implemented": True, "effective": True, "problems": "", "plan": ""} for a in task.answers.all()}
         task = task_fill(task=task, actor=staff, lock_version=task.lock_version, answers=answers,
                          checks=_findings(checks, index, every_fine=target == "accepted"),
-                         summary="本单位对照风险点和防控措施逐项自查，岗位人员均完成廉洁自律、履职情况自查。")
+                         summary="本单位对照风险点和防控措施逐项自查，岗位人员均完成廉洁自律、履职情况自查。",
+                         uploads=[demo_pdf(f"{task.unit.name}自查报告.pdf")])
         _personal_checks(task)
         task = task_submit(task=task, actor=staff)
         if target != "submitted":

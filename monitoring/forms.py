@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from org.files import FilesField
 from org.inputs import GuardedForm, GuardedModelForm
 from org.models import Post, Unit, User
 from org.scoping import bureau_unit_ids, subtree_q
@@ -42,35 +43,12 @@ class ProposalDeclineForm(GuardedForm):
 
 # --- information, assessment, tasks, warnings, adjustments ------------------------------------
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class FilesField(forms.FileField):
-    """Several files in one input; each is checked by the evidence rules in the service."""
-
-    widget = MultipleFileInput
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
-        if len(files) > MAX_FILES:
-            raise forms.ValidationError(_("一次最多上传 %(n)s 个文件。") % {"n": MAX_FILES})
-        return [super(FilesField, self).clean(f, initial) for f in files]
-
-
-MAX_FILES = 10
-
-
 def _people(user):
     return User.objects.filter(unit__in=bureau_unit_ids(user), is_active=True).select_related("unit").order_by("unit__code", "username")
 
 
 class InformationForm(GuardedModelForm):
-    files = FilesField(label=_("附件"), help_text=_("PDF、图片或 Office 文档，每个不超过 10 MB。"))
+    files = FilesField(label=_("附件"))
 
     class Meta:
         model = RiskInformation
@@ -168,7 +146,7 @@ class WarningRecordForm(GuardedModelForm):
 
 class ReportForm(GuardedForm):
     content = forms.CharField(label=_("整改情况"), widget=forms.Textarea(attrs={"rows": 5}), max_length=8000)
-    files = FilesField(label=_("佐证材料"), help_text=_("PDF、图片或 Office 文档，每个不超过 10 MB。"))
+    files = FilesField(label=_("佐证材料"))
 
 
 class VerifyForm(GuardedForm):

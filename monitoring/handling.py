@@ -7,9 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from controls.services import evidence_check, plan_acceptance_problems
+from controls.services import plan_acceptance_problems
 from notices.services import notification_send
 from org.choices import Role
+from org.files import files_store
 from org.models import Unit, User
 from org.scoping import subtree_q
 from review.services import WorkflowError, review_office_change
@@ -50,14 +51,6 @@ def _unit_people(unit, *roles):
 def _notify(people, *, subject, url, key, body=""):
     for person in people:
         notification_send(recipient=person, subject=subject, body=body, url=url, key=f"{key}-{person.pk}")
-
-
-def files_store(model, owner_field, owner, actor, uploads):
-    """Store uploads under the evidence rules (size, type, content); any bad file refuses all."""
-    checked = [(upload, evidence_check(upload)) for upload in uploads]
-    for upload, mime in checked:
-        model.objects.create(**{owner_field: owner}, file=upload, original_name=upload.name[:200], size=upload.size,
-                             content_type=mime, uploaded_by=actor)
 
 
 # --- assessment (研判) -----------------------------------------------------------------------

@@ -1,7 +1,5 @@
 """Risk information (廉政风险信息) collected from every channel, for the office to assess."""
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -9,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from org.files import StoredFile
 from org.models import Post, Unit
 from org.scoping import ScopedQuerySet, visible_unit_ids
 from powers.models import PowerItem
@@ -126,31 +125,6 @@ class RiskInformation(models.Model):
     @property
     def days_waiting(self):
         return (timezone.localdate() - self.received_on).days
-
-
-def _stored_path(instance, filename):
-    from controls.models import evidence_path
-
-    return evidence_path(instance, filename)
-
-
-class StoredFile(models.Model):
-    """An uploaded file kept under a random name (the evidence rules of ``controls``)."""
-
-    stored_id = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
-    file = models.FileField(_("文件"), upload_to=_stored_path)
-    original_name = models.CharField(_("文件名"), max_length=200)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    content_type = models.CharField(max_length=100)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["uploaded_at", "pk"]
-
-    def __str__(self):
-        return self.original_name
 
 
 class InformationFile(StoredFile):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from notices.services import notification_send
 from org.choices import Role
+from org.files import files_store
 from org.models import Unit, User
 from org.scoping import bureau_unit_ids, office_bureau, overseen_unit_ids, own_unit_ids, subtree_q, user_bureau
 from powers.models import PowerItem
@@ -99,7 +100,6 @@ def information_units(user):
 def information_create(*, actor, data, uploads=()):
     """The office (bureau-wide) or a unit head (for their units) records information from any
     channel but the public site's, with its attachments; any bad file refuses the whole entry."""
-    from .handling import files_store
     from .models import InformationFile
 
     units = information_units(actor)

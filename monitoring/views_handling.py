@@ -14,6 +14,7 @@ from django.views import View
 from django_filters.views import FilterView
 
 from org.choices import Role
+from org.files import stored_file_response
 from org.inputs import parse_int
 from org.scoping import office_bureau
 from review.services import WorkflowError
@@ -22,7 +23,6 @@ from review.workflow import OFFICE
 from riskpoints.models import RiskPoint
 from org.sheets import table_workbook, xlsx_response
 
-from controls.views import stored_file_response
 from documents.pdf import pdf_response, render_pdf
 
 from . import handling

@@ -3,6 +3,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from org.files import FilesField
 from org.inputs import GuardedForm, GuardedModelForm, guard_text_fields
 from review.forms import LockedForm
 
@@ -71,6 +72,7 @@ class TaskFillForm(LockedForm):
 
     summary = forms.CharField(label=_("书面总结 / 自查情况"), required=False, max_length=20000,
                               widget=forms.Textarea(attrs={"rows": 6}))
+    files = FilesField(label=_("添加成果资料（附件）"))
 
     def __init__(self, *args, answers=(), checks=(), **kwargs):
         super().__init__(*args, **kwargs)

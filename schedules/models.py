@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from org.choices import Role
+from org.files import StoredFile
 from org.models import Unit
 from org.scoping import ScopedQuerySet, bureau_unit_ids, own_unit_ids, user_bureau, visible_unit_ids
 
@@ -269,6 +270,20 @@ class CampaignTask(models.Model):
     @property
     def state_colour(self):
         return TASK_STATE_COLOURS[self.state]
+
+
+class TaskFile(StoredFile):
+    """An attachment a unit hands in with its task: 成果资料 of a 年度总结, papers of a 自查."""
+
+    task = models.ForeignKey(CampaignTask, on_delete=models.CASCADE, related_name="files")
+    history = HistoricalRecords()
+
+    class Meta(StoredFile.Meta):
+        verbose_name = _("成果资料")
+        verbose_name_plural = _("成果资料")
+
+    def get_absolute_url(self):
+        return reverse("schedules:task_file", args=[self.stored_id])
 
 
 class TaskAnswer(models.Model):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_noop as _noop
 
 from notices.models import NoticeKind
 from notices.services import notification_send, notifications_send_many
+from org.files import files_store, upload_check
 from org.models import Unit
 from org.scoping import office_bureau, user_bureau
 from review.services import WorkflowError
@@ -29,6 +30,7 @@ from .calendar import WorkCalendar
 from .choices import CalendarDayKind, CampaignKind, CampaignState, PhaseCode, TaskState
 from .models import (
     Cadence, CalendarDay, Campaign, CampaignTask, ChecklistItem, PersonalCheck, Phase, Reminder, RiskCheck, TaskAnswer,
+    TaskFile,
 )
 from .people import office_of, unit_heads
 from .selectors import programme_units
@@ -416,10 +418,13 @@ def _save_findings(rows, data, actor):
         row.save()
 
 
-def task_fill(*, task, actor, lock_version, summary, answers, checks=None):
+def task_fill(*, task, actor, lock_version, summary, answers, checks=None, uploads=()):
     """Save the unit's answers to the checklist (``{answer_id: {implemented, effective,
-    problems, plan}}``), to its risk points' measures (``checks``, the same by risk check id)
-    and its summary, as a draft of the task."""
+    problems, plan}}``), to its risk points' measures (``checks``, the same by risk check id),
+    its summary and the attachments it adds (成果资料), as a draft of the task. A bad file
+    refuses the whole save (``ValidationError``)."""
+    for upload in uploads:
+        upload_check(upload)
     with transaction.atomic():
         locked = _task_locked(task, actor, lock_version)
         _guard(actor, locked, "fill")
@@ -430,7 +435,21 @@ def task_fill(*, task, actor, lock_version, summary, answers, checks=None):
         locked.lock_version += 1
         locked._history_user = actor
         locked.save()
+        files_store(TaskFile, "task", locked, actor, uploads)
     return locked
+
+
+def task_file_delete(*, stored, actor):
+    """Take back an attachment while the task may still be filled."""
+    with transaction.atomic():
+        locked = _task_locked(stored.task, actor)
+        _guard(actor, locked, "fill")
+        stored._history_user = actor
+        stored.delete()
+        locked.lock_version += 1
+        locked._history_user = actor
+        locked.save()
+    transaction.on_commit(lambda: stored.file.delete(save=False))
 
 
 def task_submit(*, task, actor):
@@ -438,6 +457,8 @@ def task_submit(*, task, actor):
     with transaction.atomic():
         locked = _task_locked(task, actor)
         _guard(actor, locked, "submit")
+        if locked.campaign.kind == CampaignKind.SUMMARY and not locked.summary.strip():
+            raise WorkflowError(_("请先填写书面总结并保存，再提交。"))
         missing = [str(c.person) for c in locked.personal_checks.filter(filled_at__isnull=True).select_related("person")]
         if missing:
             raise WorkflowError(_("以下岗位人员尚未完成廉洁自律、履职情况自查，暂不能提交：%(names)s") % {

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Count, Q
@@ -11,6 +11,7 @@ from django.views import View
 from django.views.decorators.http import require_GET, require_POST
 from django_celery_beat.models import PeriodicTask
 
+from org.files import stored_file_response
 from org.inputs import parse_int
 from org.scoping import user_bureau
 from review.services import WorkflowError
@@ -22,13 +23,14 @@ from .forms import (
     CadenceForm, CalendarDayForm, CampaignForm, ChecklistItemForm, PersonalCheckForm, PhaseForm, ScheduleForm, TaskFillForm,
     TaskReviewForm, TaskScoreForm,
 )
-from .models import Cadence, CalendarDay, ChecklistItem, PersonalCheck, Phase
+from .models import Cadence, CalendarDay, ChecklistItem, PersonalCheck, Phase, TaskFile
 from .periodic import PERIODIC_TASKS
 from .selectors import campaigns_for, phase_units_progress, phases_for, programme_units, tasks_for
 from .services import (
     cadence_save, calendar_day_delete, calendar_day_save, campaign_create, campaign_open, checklist_item_delete,
     checklist_item_move, checklist_item_save, checklist_refusal, deadlines_of, personal_check_fill, personal_check_refusal,
-    phase_save, phases_ensure, schedule_save, task_fill, task_refusal, task_review, task_score, task_submit,
+    phase_save, phases_ensure, schedule_save, task_file_delete, task_fill, task_refusal, task_review, task_score,
+    task_submit,
 )
 
 
@@ -130,6 +132,7 @@ class TaskView(View):
         counts = task.personal_checks.aggregate(total=Count("pk"), filled=Count("pk", filter=Q(filled_at__isnull=False)))
         return {
             "object": task, "campaign": task.campaign, "answers": answers, "checks": checks,
+            "files": task.files.select_related("uploaded_by"), "may_fill": may_fill,
             "personal": personal, "personal_counts": counts,
             "mine": next((c for c in personal if c.person_id == user.pk), None),
             "fill_form": fill or (TaskFillForm(answers=answers, checks=checks, lock_item=task,
@@ -150,13 +153,16 @@ class TaskView(View):
     def post(self, request, pk):
         task = self.task(request, pk)
         answers, checks = self.rows(task)
-        form = TaskFillForm(request.POST, answers=answers, checks=checks, lock_item=task)
+        form = TaskFillForm(request.POST, request.FILES, answers=answers, checks=checks, lock_item=task)
         if form.is_valid():
             try:
                 task_fill(task=task, actor=request.user, lock_version=form.cleaned_data["lock_version"],
-                          summary=form.cleaned_data["summary"], answers=form.answers_data(), checks=form.checks_data())
+                          summary=form.cleaned_data["summary"], answers=form.answers_data(), checks=form.checks_data(),
+                          uploads=form.cleaned_data["files"])
             except WorkflowError as exc:
                 form.add_error(None, exc.message)
+            except ValidationError as exc:
+                form.add_error("files", exc)
             else:
                 messages.success(request, _("已保存。"))
                 return redirect(task)
@@ -283,6 +289,28 @@ def checklist_item_move_view(request, pk):
     except WorkflowError as exc:
         return _refused(request, exc, reverse("schedules:checklist", args=[item.campaign_id]))
     return redirect("schedules:checklist", pk=item.campaign_id)
+
+
+def _task_file(request, stored_id):
+    return get_object_or_404(TaskFile.objects.select_related("task__campaign"), stored_id=stored_id,
+                             task__in=tasks_for(request.user))
+
+
+@require_GET
+def task_file_view(request, stored_id):
+    """An attachment, to whoever may open its task; anyone else gets 404."""
+    return stored_file_response(_task_file(request, stored_id))
+
+
+@require_POST
+def task_file_delete_view(request, stored_id):
+    stored = _task_file(request, stored_id)
+    try:
+        task_file_delete(stored=stored, actor=request.user)
+    except WorkflowError as exc:
+        return _refused(request, exc, stored.task)
+    messages.success(request, _("已删除附件“%(name)s”。") % {"name": stored.original_name})
+    return redirect(stored.task)
 
 
 @require_POST

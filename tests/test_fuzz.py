@@ -157,6 +157,7 @@ def url_kwargs(name, kwarg_names, seed):
         "schedules:checklist": [{"pk": c.pk} for c in seed.campaigns],
         **{f"schedules:checklist_{v}": [{"pk": i.pk} for i in seed.checklist_items] for v in ("item", "item_delete", "item_move")},
         "schedules:personal_check": [{"pk": seed.personal_check.pk}],
+        **{f"schedules:task_file{v}": [{"stored_id": seed.task_file.stored_id}] for v in ("", "_delete")},
         "public:publication": [{"pk": p.pk} for p in seed.publications],
         "api:power": [{"code": c} for c in seed.power_codes],
         "api:risk": [{"code": c} for c in seed.risk_codes],
@@ -268,10 +269,11 @@ def seed_monitoring(bureau, people, risk, accepted_risk):
     from monitoring import handling
     from monitoring.models import InformationFile, ReportFile
     from monitoring.services import information_record
+    from org.files import files_store
 
     info = information_record(bureau=bureau.ju, channel="petition", content="信访举报", concerns_unit=bureau.a,
                               concerns_risk=risk, reporter="李先生")
-    handling.files_store(InformationFile, "information", info, people.office, [SimpleUploadedFile("来信.pdf", PDF)])
+    files_store(InformationFile, "information", info, people.office, [SimpleUploadedFile("来信.pdf", PDF)])
     other = information_record(bureau=bureau.ju, channel="case", content="案件查处", concerns_unit=bureau.a)
     task = handling.task_assign(info=other, actor=people.office, unit=bureau.a, kind="new_risk", instruction="查找风险",
                                 due_date=TODAY + datetime.timedelta(days=10), reasoning="须单位落实")
@@ -292,7 +294,9 @@ def seed_monitoring(bureau, people, risk, accepted_risk):
 def seed_schedules(bureau, people):
     """A self-inspection (open) and an assessment (open) with tasks of A and B, a draft campaign,
     a phase, a holiday and a cadence."""
-    from schedules.models import Cadence, CalendarDay, Campaign, ChecklistItem, PersonalCheck, Phase, RiskCheck
+    from schedules.models import (
+        Cadence, CalendarDay, Campaign, ChecklistItem, PersonalCheck, Phase, RiskCheck, TaskFile,
+    )
     from schedules.services import campaign_create, campaign_open
 
     campaigns = []
@@ -307,12 +311,14 @@ def seed_schedules(bureau, people):
     risk_check = RiskCheck.objects.create(task=tasks[0], risk_code="X-1", risk_title="风险点", measure_text="措施",
                                           problems="记录不全")
     personal_check = PersonalCheck.objects.create(task=tasks[0], person=people.staff_a, post_name="岗位")
+    task_file = TaskFile.objects.create(task=tasks[0], file=SimpleUploadedFile("成果.pdf", PDF), original_name="成果.pdf",
+                                        size=len(PDF), content_type="application/pdf", uploaded_by=people.staff_a)
     draft_item = ChecklistItem.objects.create(campaign=campaigns[2], order=1, text="草稿检查项")
     phase = Phase.objects.create(bureau=bureau.ju, year=TODAY.year, code="powers", starts_on=TODAY, ends_on=TODAY)
     day = CalendarDay.objects.create(bureau=bureau.ju, date=TODAY, kind="holiday", name="假日")
     cadence = Cadence.objects.create(bureau=bureau.ju, kind="controls.measure", level=1)
     return {"campaigns": campaigns, "tasks": tasks, "phase": phase, "calendar_day": day, "cadence": cadence,
-            "risk_check": risk_check, "personal_check": personal_check,
+            "risk_check": risk_check, "personal_check": personal_check, "task_file": task_file,
             "checklist_items": [draft_item, campaigns[0].items.first()]}
 
 

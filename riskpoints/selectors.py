@@ -53,25 +53,40 @@ def bureau_rounds(user):
 
 # The plan and its measures belong to the controls app above this one; pages here only read
 # them through the relation, by name.
-PLAN_PREFETCH = ("plan__measures__responsible", "plan__measures__supervisor", "plan__measures__evidence",
-                 "plan__direct_responsible", "plan__department_responsible", "plan__leader_responsible")
+# What the paper forms show of each plan; the pages add the measures' evidence.
+SHEET_PREFETCH = ("plan__measures__responsible", "plan__measures__supervisor",
+                  "plan__direct_responsible", "plan__department_responsible", "plan__leader_responsible")
+PLAN_PREFETCH = (*SHEET_PREFETCH, "plan__measures__evidence")
 
 
 def table_rows(user, round_, **filters):
     """The risk points of the paper forms (一览表, 登记表) in ``round_``, in their order."""
     return (
         register_for(user).filter(round=round_, **filters)
-        .select_related("unit", "post", "power", "step").prefetch_related(*PLAN_PREFETCH)
+        .select_related("unit", "post", "power", "step").prefetch_related(*SHEET_PREFETCH)
         .order_by("post__name", "power__code", "level", "code")
     )
 
 
-def _with_sheet_plans(rows):
-    """``rows`` with ``sheet_plan``: the plan, or None where there is none yet (so that a paper
-    form's template reads it without a failed lookup for every risk point without a plan)."""
+# The choice fields the paper forms show, labelled once per form (see ``_sheet_rows``).
+SHEET_LABELS = ("level", "status", "kind", "key_area", "found_by")
+
+
+def _sheet_rows(rows):
+    """``rows`` ready for a paper form, which lists up to thousands of them in one page:
+    ``sheet_plan`` (the plan, or None where there is none yet, so that the template makes no
+    failed lookup per row), ``sheet_layers`` (the plan's three names, or dashes) and a
+    ``<field>_label`` for each of ``SHEET_LABELS``, translated once per form instead of by a
+    ``get_<field>_display`` call per row."""
     rows = list(rows)
+    labels = {name: {value: str(label) for value, label in RiskPoint._meta.get_field(name).flatchoices}
+              for name in SHEET_LABELS}
     for risk in rows:
-        risk.sheet_plan = getattr(risk, "plan", None)
+        plan = risk.sheet_plan = getattr(risk, "plan", None)
+        risk.sheet_layers = [person.display_name if person else "—" for _layer, person in plan.layers] if plan else ["—"] * 3
+        for name, names in labels.items():
+            value = getattr(risk, name)
+            setattr(risk, f"{name}_label", names.get(value, value))
     return rows
 
 
@@ -85,7 +100,7 @@ def unit_table(user, unit, round_, rows=None):
     given, are some of ``table_rows`` (the page's 关键岗位 / 重点领域 filter)."""
     if rows is None:
         rows = table_rows(user, round_, unit=unit) if round_ else []
-    rows = _with_sheet_plans(rows)
+    rows = _sheet_rows(rows)
     groups = {}
     for risk in rows:
         groups.setdefault(risk.post, []).append(risk)
@@ -95,7 +110,7 @@ def unit_table(user, unit, round_, rows=None):
 
 def post_register(user, post, round_):
     """岗位廉政风险防控登记表 of ``post``."""
-    rows = _with_sheet_plans(table_rows(user, round_, post=post)) if round_ else []
+    rows = _sheet_rows(table_rows(user, round_, post=post)) if round_ else []
     return {"post": post, "round": round_, "risks": rows, "draft": is_draft_print(rows), "item_count": len(rows),
             "holders": list(post.holders.filter(is_active=True)), "year_query": year_query(round_)}
 

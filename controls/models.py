@@ -1,15 +1,13 @@
 """One-to-one control plans (一对一防控措施): each risk point's measures, who answers for them,
 and the evidence that they were carried out."""
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from org.files import stored_path
+from org.files import StoredFile
 from org.models import Unit
 from org.scoping import ScopedQuerySet
 from riskpoints.choices import RiskLevel
@@ -110,29 +108,18 @@ class Measure(models.Model):
         return MEASURE_STATE_COLOURS[self.state]
 
 
-class Evidence(models.Model):
+class Evidence(StoredFile):
     """A file showing that a measure was carried out (会议纪要, 制度文本, 照片…)."""
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="evidence")
-    stored_id = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
-    file = models.FileField(_("文件"), upload_to=stored_path)
-    original_name = models.CharField(_("文件名"), max_length=200)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    content_type = models.CharField(max_length=100)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_field = "measure__plan__risk_point__unit"
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         verbose_name = _("佐证材料")
         verbose_name_plural = _("佐证材料")
-        ordering = ["uploaded_at", "pk"]
-
-    def __str__(self):
-        return self.original_name
 
     def get_absolute_url(self):
         return reverse("controls:evidence", args=[self.stored_id])

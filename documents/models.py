@@ -7,6 +7,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from org.jobs import BackgroundJob
+
 
 class BuildState(models.TextChoices):
     QUEUED = "queued", _("排队等候")
@@ -19,7 +21,7 @@ def _build_file_name(instance, filename):
     return f"documents/{uuid.uuid4().hex}.pdf"
 
 
-class DocumentBuild(models.Model):
+class DocumentBuild(BackgroundJob, models.Model):
     """One request for a long document (a bureau-wide catalogue, a unit's 档案), built by a task.
 
     ``params`` and ``scope`` say what was asked and for which set of visible units, so that the
@@ -28,6 +30,8 @@ class DocumentBuild(models.Model):
     ``unit_ids`` are the units whose items the file holds; it is served only to a user who
     sees every one of them.
     """
+
+    FINAL = (BuildState.DONE, BuildState.FAILED)
 
     key = models.CharField(_("文档"), max_length=40)
     params = models.JSONField(_("参数"), default=dict)
@@ -56,7 +60,3 @@ class DocumentBuild(models.Model):
 
     def get_absolute_url(self):
         return reverse("documents:build", args=[self.pk])
-
-    @property
-    def finished(self):
-        return self.state in (BuildState.DONE, BuildState.FAILED)

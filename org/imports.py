@@ -10,7 +10,6 @@ capped errors, the run that always ends in a final state, and the status page
 
 import logging
 import tempfile
-from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from .jobs import BackgroundJob
 from .sheets import check_upload
 
 logger = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ class ImportState(models.TextChoices):
     FAILED = "failed", gettext_lazy("处理出错，未导入")
 
 
-class SheetImport(models.Model):
+class SheetImport(BackgroundJob, models.Model):
     """One uploaded sheet and how its import went (abstract: each import has its own table).
 
     Only the first ``errors`` are kept with their row and column; ``error_summary`` counts every
@@ -51,7 +51,6 @@ class SheetImport(models.Model):
     import feeds (``list_url_name``, ``list_label``).
     """
 
-    STALLED_AFTER = timedelta(hours=1)
     FINAL = (ImportState.DONE, ImportState.REFUSED, ImportState.FAILED)
     upload_url_name = None
     done_template = None
@@ -77,15 +76,6 @@ class SheetImport(models.Model):
 
     def __str__(self):
         return self.filename
-
-    @property
-    def finished(self):
-        return self.state in self.FINAL
-
-    @property
-    def stalled(self):
-        """Still unfinished long after upload: the worker died or never got the task."""
-        return not self.finished and timezone.now() - self.created_at > self.STALLED_AFTER
 
     @property
     def errors_left_off(self):

@@ -2,17 +2,16 @@
 assessed, and the yearly round it belongs to."""
 
 import uuid
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from org.imports import SheetImport
+from org.jobs import BackgroundJob
 from org.models import Post, Unit
 from org.scoping import ScopedQuerySet
 from powers.models import FlowStep, PowerItem
@@ -257,15 +256,13 @@ def _export_file_name(instance, filename):
     return f"exports/riskpoints/{uuid.uuid4().hex}.xlsx"
 
 
-class RegisterExport(models.Model):
+class RegisterExport(BackgroundJob, models.Model):
     """One export of the register as filtered on the list page, built by a background task.
 
     A whole register (300,000 rows) takes a minute to write; no web request waits for it. The
     worker writes the workbook row by row into the default storage, which web processes share,
     and only the user who asked may download it.
     """
-
-    STALLED_AFTER = timedelta(hours=1)
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("导出人"), on_delete=models.CASCADE,
                                    related_name="+")
@@ -289,10 +286,3 @@ class RegisterExport(models.Model):
     def get_absolute_url(self):
         return reverse("riskpoints:export_status", args=[self.pk])
 
-    @property
-    def finished(self):
-        return self.state in self.FINAL
-
-    @property
-    def stalled(self):
-        return not self.finished and timezone.now() - self.created_at > self.STALLED_AFTER

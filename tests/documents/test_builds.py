@@ -86,6 +86,17 @@ def test_a_failure_shows_its_reason(long_documents, people, bureau, post_a, clie
     assert "生成失败" in page and "已不在您的范围内" in page and not build.file
 
 
+def test_a_build_the_worker_never_finished_stops_polling_and_says_so(long_documents, people, post_a, client_for):
+    params = request_params(QueryDict(""), {"post_id": post_a.pk})
+    build = DocumentBuild.objects.create(key="post_register", params=params, scope="x", requested_by=people.staff_a)
+    client = client_for(people.staff_a)
+    page = client.get(build.get_absolute_url()).content.decode()
+    assert "hx-get" in page and "可能已中断" not in page
+    DocumentBuild.objects.filter(pk=build.pk).update(created_at=timezone.now() - datetime.timedelta(hours=2))
+    page = client.get(build.get_absolute_url()).content.decode()
+    assert "可能已中断" in page and 'hx-trigger="every 2s"' not in page
+
+
 def test_an_other_units_long_document_is_404_and_nothing_is_queued(long_documents, people, bureau, client_for):
     client = client_for(people.staff_b)
     for url in (reverse("documents:archive", args=[bureau.a.pk]), reverse("documents:unit_table", args=[bureau.a.pk])):

@@ -12,10 +12,12 @@ import zipfile
 from collections import Counter
 from io import BytesIO
 
+from django import forms
 from django.http import HttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -144,6 +146,23 @@ def check_upload(file):
         raise SheetUnreadable(_("无法读取该文件，请上传 .xlsx 格式的 Excel 文件（旧的 .xls 文件请先在 Excel 中另存为 .xlsx）。"))
     if unpacked > MAX_UNPACKED_BYTES:
         raise SheetUnreadable(_("文件内容过大，请分成几个文件导入。"))
+
+
+class SheetField(forms.FileField):
+    """An uploaded .xlsx that passes ``check_upload``; its reason otherwise, as the field's error."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", gettext_lazy("Excel 文件（.xlsx）"))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        file = super().clean(data, initial)
+        if file:
+            try:
+                check_upload(file)
+            except SheetUnreadable as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return file
 
 
 def read_rows(file, sheet=None):

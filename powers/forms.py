@@ -1,5 +1,4 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from org.inputs import MAX_FORMSET_ROWS, GuardedForm, GuardedModelForm
 from org.models import Post, Unit
 from org.scoping import bureau_unit_ids, editable_unit_ids
-from org.sheets import SheetUnreadable, check_upload
+from org.sheets import SheetField
 from review.forms import LockedForm, LockedModelForm
 
 from .limits import limit_errors
@@ -182,12 +181,4 @@ class FlowEdgeForm(LockedForm):
 
 
 class CatalogueImportForm(GuardedForm):
-    file = forms.FileField(label=_("Excel 文件（.xlsx）"), help_text=_("不超过 20 MB；第一张表为职权目录，名为“流程环节”的表为流程环节（可无）。"))
-
-    def clean_file(self):
-        file = self.cleaned_data["file"]
-        try:
-            check_upload(file)
-        except SheetUnreadable as exc:
-            raise ValidationError(str(exc)) from exc
-        return file
+    file = SheetField(help_text=_("不超过 20 MB；第一张表为职权目录，名为“流程环节”的表为流程环节（可无）。"))

@@ -7,13 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from org.inputs import GuardedForm, GuardedModelForm, parse_int
 from org.models import Post, Unit
 from org.scoping import editable_unit_ids
+from org.sheets import SheetField
 from powers.models import FlowStep, PowerItem
 from review.forms import LockedModelForm
 
 from .choices import FACTORS, GRADES, KeyArea
 from .models import AssessmentRubric, RiskPoint
 from .services import risk_check, risk_suggest_from_power
-from .xlsx import SheetUnreadable, check_upload
 
 # A bureau has thousands of powers: the drop-down holds the chosen one and the first matches of
 # a search (by code or name, sorted by code), and the search box asks the server for others.
@@ -155,13 +155,4 @@ class RubricForm(GuardedModelForm):
 
 
 class ImportForm(GuardedForm):
-    file = forms.FileField(label=_("Excel 文件（.xlsx）"),
-                           help_text=_("不超过 20 MB、5 万行；大文件在后台检查和导入，页面会显示进度。"))
-
-    def clean_file(self):
-        file = self.cleaned_data["file"]
-        try:
-            check_upload(file)
-        except SheetUnreadable as exc:
-            raise ValidationError(str(exc)) from exc
-        return file
+    file = SheetField(help_text=_("不超过 20 MB、5 万行；大文件在后台检查和导入，页面会显示进度。"))

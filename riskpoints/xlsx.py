@@ -20,7 +20,7 @@ from org.imports import sheet_import_run, sheet_import_start
 from org.models import Post, Unit
 from org.sheets import (  # noqa: F401  (append_data_row and the reading helpers are this module's API too)
     ERROR_LIST_LIMIT, FORMULA_PREFIXES, MAX_UNPACKED_BYTES, MAX_UPLOAD_BYTES, SheetErrors, SheetUnreadable, Unreadable,
-    _code, _data_value, _text, _word, append_data_row, check_upload, read_rows, table_workbook, xlsx_response,
+    _code, _data_value, _text, _word, append_data_row, read_rows, table_workbook, xlsx_response,
 )
 from org.scoping import editable_unit_ids, visible_unit_ids
 from powers.models import PowerItem

@@ -6,10 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from org.inputs import MAX_FORMSET_ROWS, GuardedForm, GuardedModelForm
 from org.models import Unit
 from org.scoping import editable_unit_ids
+from org.sheets import SheetField
 from powers.choices import PowerCategory
 from powers.models import PowerItem
 from review.forms import LockedForm
-from riskpoints.xlsx import SheetUnreadable, check_upload
 
 from .choices import KeyRuleKind
 from .models import BenchmarkRow, Matter, MeetingMember, ProcedureRule, ViolationDegree
@@ -54,15 +54,7 @@ def benchmark_rows(formset):
 
 
 class UploadForm(GuardedForm):
-    file = forms.FileField(label=_("Excel 文件（.xlsx）"), help_text=_("第一行为表头；有错误时整表不导入。"))
-
-    def clean_file(self):
-        file = self.cleaned_data["file"]
-        try:
-            check_upload(file)
-        except SheetUnreadable as exc:
-            raise ValidationError(str(exc)) from exc
-        return file
+    file = SheetField(help_text=_("第一行为表头；有错误时整表不导入。"))
 
 
 class BenchmarkImportForm(UploadForm, LockedForm):

@@ -74,3 +74,17 @@ def test_a_powers_sheet_prints_its_discretion_benchmark(people, power_a, client_
     assert row is not None  # the factory gives a penalty with discretion its benchmark
     data = get_pdf(client_for(people.staff_a), reverse("documents:flowchart", args=[power_a.pk]))
     assert_cjk_pdf(data, "裁量基准", row.circumstance)
+
+
+def test_steps_table_keeps_its_short_columns_readable_beside_long_texts(people, power_a, client_for):
+    """环节说明 on portrait A4: long conditions and procedures do not squeeze the handler, the time
+    limits or the column headers down to a character a line."""
+    long_text = "承办人填写案件来源登记表，初步核实违法行为是否存在、是否属于本局管辖，并报科室负责人审批后立案。" * 2
+    power_a.steps.update(handler_text="规划执法大队案件承办人", conditions=long_text, procedure=long_text,
+                         party_rights=long_text, supervision="监督电话：12319；局纪检监察组举报信箱",
+                         promised_days=3)
+    text = read_pdf(get_pdf(client_for(people.staff_a), reverse("documents:flowchart", args=[power_a.pk]))).text
+    lines = [line.strip() for line in text.splitlines()]
+    for header in ("承办", "法定时限", "承诺时限", "相对人权利", "监督渠道"):
+        assert header in lines, header
+    assert any(line.startswith("规划执法") for line in lines)  # not one character a line

@@ -6,7 +6,7 @@ from powers.services import power_update
 from review.choices import Status
 from tests.documents.pdfcheck import assert_cjk_pdf, read_pdf
 from tests.documents.test_forms_pdf import get_pdf
-from tests.factories import PowerItemFactory
+from tests.factories import PowerItemFactory, RiskPointFactory
 from tests.workflow import walk
 
 
@@ -88,3 +88,12 @@ def test_steps_table_keeps_its_short_columns_readable_beside_long_texts(people, 
     for header in ("承办", "法定时限", "承诺时限", "相对人权利", "监督渠道"):
         assert header in lines, header
     assert any(line.startswith("规划执法") for line in lines)  # not one character a line
+
+
+def test_flowchart_legend_on_paper_does_not_ask_to_click(people, power_a, client_for):
+    RiskPointFactory(unit=power_a.unit, power=power_a, step=power_a.steps.get(name="决定"), level=1)
+    client = client_for(people.staff_a)
+    pdf = read_pdf(get_pdf(client, reverse("documents:flowchart", args=[power_a.pk]))).compact
+    assert "标记表示该环节有风险点" in pdf and "点击" not in pdf
+    page = client.get(reverse("powers:flow_print", args=[power_a.pk])).content.decode()
+    assert "点击环节查看" in page  # on screen the steps are links

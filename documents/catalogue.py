@@ -6,7 +6,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from org.models import Post, Unit
-from org.scoping import visible_unit_ids
+from org.scoping import bureau_unit_ids, visible_unit_ids
 from powers.choices import PowerCategory
 from powers.filters import PowerItemFilter
 from powers.models import PowerItem
@@ -75,7 +75,17 @@ def _printed_powers(queryset):
 
 
 def _scope_name(user, unit):
-    return unit.name if unit else (user.unit.bureau.name if user.unit_id else "")
+    """Whose catalogue it is: the unit chosen; with none, the bureau for a user who sees all of
+    it, else the units the user's scope starts from (a unit's staff: their unit; a leader in
+    charge: the units they oversee), so a unit's own rows never print under the bureau's name."""
+    if unit:
+        return unit.name
+    if not user.unit_id:
+        return ""
+    visible = visible_unit_ids(user)
+    if bureau_unit_ids(user) <= visible:
+        return user.unit.bureau.name
+    return "、".join(u.name for u in Unit.objects.filter(pk__in=visible).exclude(parent_id__in=visible))
 
 
 def flowchart_context(user, params, power_id):

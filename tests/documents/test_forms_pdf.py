@@ -82,3 +82,12 @@ def test_unit_heads_and_the_office_reach_every_posts_register_from_the_table(peo
         for post in (post_a, quiet):
             assert reverse("riskpoints:post_register", args=[post.pk]) in html
         assert client_for(persona).get(reverse("riskpoints:post_register", args=[quiet.pk])).status_code == 200
+
+
+def test_risk_catalogue_is_titled_with_the_scope_it_holds(people, bureau, post_a, holder, accepted_risk, client_for):
+    url = reverse("documents:risks")
+    mine = read_pdf(get_pdf(client_for(people.head_a), url)).compact
+    assert "规划执法大队廉政风险点目录" in mine and "违建不制止不上报" in mine
+    assert "测试市城管执法局廉政风险点目录" not in mine
+    assert "规划执法大队廉政风险点目录" in read_pdf(get_pdf(client_for(people.leader_a), url)).compact
+    assert "测试市城管执法局廉政风险点目录" in read_pdf(get_pdf(client_for(people.office), url)).compact

@@ -51,6 +51,8 @@ def test_power_catalogue_pdf_is_landscape_and_follows_the_list_filter(people, bu
     # Another unit's staff never sees A's powers on paper either.
     theirs = read_pdf(get_pdf(client_for(people.staff_b), reverse("documents:powers"))).compact
     assert "对擅自占用城市道路的处罚" in theirs and "户外广告设置许可" not in theirs
+    # ... and B's own rows print under B's name, not the bureau's.
+    assert "东城区执法大队职权目录" in theirs and "测试市城管执法局职权目录" not in theirs
 
 
 def test_submission_holds_every_accepted_power_with_its_flowchart(people, bureau, power_a, client_for):

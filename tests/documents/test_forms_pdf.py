@@ -91,3 +91,24 @@ def test_risk_catalogue_is_titled_with_the_scope_it_holds(people, bureau, post_a
     assert "测试市城管执法局廉政风险点目录" not in mine
     assert "规划执法大队廉政风险点目录" in read_pdf(get_pdf(client_for(people.leader_a), url)).compact
     assert "测试市城管执法局廉政风险点目录" in read_pdf(get_pdf(client_for(people.office), url)).compact
+
+
+def test_register_signatures_never_stand_alone_on_a_page(people, bureau, post_a, holder, open_year, client_for):
+    """However long the 登记表 grows, its signature lines go to the page of its last row (with the
+    header repeated), never onto a page of their own: the row grows a line at a time until the
+    table has run onto a second page."""
+    from tests.factories import RiskPointFactory
+
+    risk = RiskPointFactory(unit=bureau.a, post=post_a)
+    client = client_for(people.head_a)
+    url = reverse("documents:post_register", args=[post_a.pk])
+    for lines in range(4, 40):
+        risk.description = "审核走过场，受请托压低罚款。" * lines
+        risk.save(update_fields=["description"])
+        pages = read_pdf(get_pdf(client, url)).text.split("\f")
+        signed = next(page for page in pages if "岗位人员签字" in page)
+        assert "风险点及表现形式" in signed, f"{lines} lines: the signatures are alone on page {pages.index(signed) + 1}"
+        if pages.index(signed) > 0:
+            break
+    else:
+        raise AssertionError("the register never reached a second page")

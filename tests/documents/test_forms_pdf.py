@@ -112,3 +112,11 @@ def test_register_signatures_never_stand_alone_on_a_page(people, bureau, post_a,
             break
     else:
         raise AssertionError("the register never reached a second page")
+
+
+def test_risk_catalogue_prints_a_long_registration_number_on_one_line(people, bureau, open_year, client_for):
+    from tests.factories import RiskPointFactory
+
+    RiskPointFactory(unit=bureau.a, code="2026-XHJZD-001")
+    text = read_pdf(get_pdf(client_for(people.office), reverse("documents:risks"))).text
+    assert "2026-XHJZD-001" in text.split()

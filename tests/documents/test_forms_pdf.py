@@ -120,3 +120,16 @@ def test_risk_catalogue_prints_a_long_registration_number_on_one_line(people, bu
     RiskPointFactory(unit=bureau.a, code="2026-XHJZD-001")
     text = read_pdf(get_pdf(client_for(people.office), reverse("documents:risks"))).text
     assert "2026-XHJZD-001" in text.split()
+
+
+def test_unit_table_names_the_post_on_every_page_of_its_rows(people, bureau, post_a, holder, open_year, client_for):
+    """A merged 岗位 cell prints on the first page only, so on paper every row names its post."""
+    from tests.factories import RiskPointFactory
+
+    for n in range(8):
+        RiskPointFactory(unit=bureau.a, post=post_a, description="审核走过场，受请托压低罚款。" * 8)
+    pages = read_pdf(get_pdf(client_for(people.head_a), reverse("documents:unit_table", args=[bureau.a.pk]))).text
+    pages = [page for page in pages.split("\f") if page.strip()]
+    assert len(pages) > 1
+    for number, page in enumerate(pages, 1):
+        assert "巡查员" in page, f"page {number} does not say whose rows it holds"

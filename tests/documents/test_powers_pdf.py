@@ -46,6 +46,7 @@ def test_power_catalogue_pdf_is_landscape_and_follows_the_list_filter(people, bu
     pdf = assert_cjk_pdf(get_pdf(client, reverse("documents:powers")), "测试市城管执法局职权目录",
                          "对擅自占用城市道路的处罚", "户外广告设置许可", landscape=True)
     assert pdf.pages == 1
+    assert "自由裁量权" in pdf.text.split()  # the header on one line, not 自由裁量 over 权
     only = read_pdf(get_pdf(client, reverse("documents:powers"), unit=str(bureau.a.pk), category="licensing")).compact
     assert "规划执法大队职权目录" in only and "户外广告设置许可" in only and "对占道经营的处罚" not in only
     # Another unit's staff never sees A's powers on paper either.

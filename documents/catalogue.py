@@ -1,5 +1,6 @@
 """The project's own documents (see ``registry``): the paper forms of the programme."""
 
+from django.db.models import Case, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -95,8 +96,14 @@ def flowchart_context(user, params, power_id):
             **flow_context(power, user, snapshot), "filename": f"流程图-{power.code}", "bureau": power.unit.bureau}
 
 
+CATEGORY_ORDER = {value: i for i, value in enumerate(PowerCategory.values)}
+# 行政许可、行政处罚、行政强制… as the catalogue lists them (not the alphabetical order of the stored values).
+CATEGORY_RANK = Case(*(When(category=value, then=Value(i)) for value, i in CATEGORY_ORDER.items()),
+                     default=Value(len(CATEGORY_ORDER)))
+
+
 def _power_filter(user, params):
-    queryset = PowerItem.objects.for_user(user).order_by("unit__order", "category", "code")
+    queryset = PowerItem.objects.for_user(user).order_by("unit__order", CATEGORY_RANK, "code")
     return PowerItemFilter(data=params, queryset=queryset, user=user)
 
 
@@ -107,9 +114,6 @@ def power_catalogue_context(user, params):
     rows, draft = _printed_powers(filterset.qs)
     return {"rows": rows, "draft": draft, "scope_name": _scope_name(user, unit), "item_count": len(rows),
             "unit_ids": sorted({p.unit_id for p, _s in rows}), "filename": f"职权目录-{_scope_name(user, unit)}"}
-
-
-CATEGORY_ORDER = {value: i for i, value in enumerate(PowerCategory.values)}
 
 
 def _accepted_powers(user):

@@ -42,10 +42,14 @@ def test_a_published_power_prints_its_published_revision_after_a_later_edit(peop
 def test_power_catalogue_pdf_is_landscape_and_follows_the_list_filter(people, bureau, power_a, power_b, client_for):
     PowerItemFactory(unit=bureau.a, name="对占道经营的处罚", category="penalty")
     PowerItemFactory(unit=bureau.a, name="户外广告设置许可", category="licensing")
+    PowerItemFactory(unit=bureau.a, name="查封违法建设施工现场", category="coercion")
     client = client_for(people.office)
     pdf = assert_cjk_pdf(get_pdf(client, reverse("documents:powers")), "测试市城管执法局职权目录",
                          "对擅自占用城市道路的处罚", "户外广告设置许可", landscape=True)
     assert pdf.pages == 1
+    # Within a unit, the categories come as the catalogue lists them: 许可, 处罚, 强制.
+    order = [pdf.compact.index(name) for name in ("户外广告设置许可", "对占道经营的处罚", "查封违法建设施工现场")]
+    assert order == sorted(order)
     assert "自由裁量权" in pdf.text.split()  # the header on one line, not 自由裁量 over 权
     only = read_pdf(get_pdf(client, reverse("documents:powers"), unit=str(bureau.a.pk), category="licensing")).compact
     assert "规划执法大队职权目录" in only and "户外广告设置许可" in only and "对占道经营的处罚" not in only

@@ -1,12 +1,13 @@
 """The project's own documents (see ``registry``): the paper forms of the programme."""
 
+from django.db.models import Case, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from org.models import Post, Unit
-from org.scoping import visible_unit_ids
+from org.scoping import bureau_unit_ids, visible_unit_ids
 from powers.choices import PowerCategory
 from powers.filters import PowerItemFilter
 from powers.models import PowerItem
@@ -75,7 +76,17 @@ def _printed_powers(queryset):
 
 
 def _scope_name(user, unit):
-    return unit.name if unit else (user.unit.bureau.name if user.unit_id else "")
+    """Whose catalogue it is: the unit chosen; with none, the bureau for a user who sees all of
+    it, else the units the user's scope starts from (a unit's staff: their unit; a leader in
+    charge: the units they oversee), so a unit's own rows never print under the bureau's name."""
+    if unit:
+        return unit.name
+    if not user.unit_id:
+        return ""
+    visible = visible_unit_ids(user)
+    if bureau_unit_ids(user) <= visible:
+        return user.unit.bureau.name
+    return "、".join(u.name for u in Unit.objects.filter(pk__in=visible).exclude(parent_id__in=visible))
 
 
 def flowchart_context(user, params, power_id):
@@ -85,8 +96,14 @@ def flowchart_context(user, params, power_id):
             **flow_context(power, user, snapshot), "filename": f"流程图-{power.code}", "bureau": power.unit.bureau}
 
 
+CATEGORY_ORDER = {value: i for i, value in enumerate(PowerCategory.values)}
+# 行政许可、行政处罚、行政强制… as the catalogue lists them (not the alphabetical order of the stored values).
+CATEGORY_RANK = Case(*(When(category=value, then=Value(i)) for value, i in CATEGORY_ORDER.items()),
+                     default=Value(len(CATEGORY_ORDER)))
+
+
 def _power_filter(user, params):
-    queryset = PowerItem.objects.for_user(user).order_by("unit__order", "category", "code")
+    queryset = PowerItem.objects.for_user(user).order_by("unit__order", CATEGORY_RANK, "code")
     return PowerItemFilter(data=params, queryset=queryset, user=user)
 
 
@@ -97,9 +114,6 @@ def power_catalogue_context(user, params):
     rows, draft = _printed_powers(filterset.qs)
     return {"rows": rows, "draft": draft, "scope_name": _scope_name(user, unit), "item_count": len(rows),
             "unit_ids": sorted({p.unit_id for p, _s in rows}), "filename": f"职权目录-{_scope_name(user, unit)}"}
-
-
-CATEGORY_ORDER = {value: i for i, value in enumerate(PowerCategory.values)}
 
 
 def _accepted_powers(user):

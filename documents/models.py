@@ -26,7 +26,8 @@ class DocumentBuild(BackgroundJob, models.Model):
 
     ``params`` and ``scope`` say what was asked and for which set of visible units, so that the
     same request by someone with the same scope finds it again. ``content_hash`` fingerprints
-    the rendered content: a rebuild whose content did not change reuses the kept file.
+    the rendered content with its stylesheets (``pdf.layout_digest``): a rebuild whose content
+    and layout did not change reuses the kept file.
     ``unit_ids`` are the units whose items the file holds; it is served only to a user who
     sees every one of them.
     """

@@ -16,6 +16,7 @@ Sans CJK SC (tables), embedded as subsets, so the text stays extractable. Nothin
 while rendering: every resource is inline (flowcharts are inline SVG).
 """
 
+import hashlib
 from pathlib import Path
 from urllib.parse import quote
 
@@ -80,16 +81,25 @@ def render_html(request_or_user, template, context, *, landscape=False, draft=Fa
     return render_to_string(template, {**context, **extra, "user": user}, request=request), extra
 
 
+def _stylesheets(extra):
+    """The CSS texts a document is laid out with: the print stylesheet and its page box."""
+    date = extra["printed_on"]
+    return [STYLESHEET.read_text(encoding="utf-8"),
+            page_css(bureau_name=extra["bureau_name"], landscape=extra["landscape"], draft=extra["draft"],
+                     printed_on=_("%(y)d年%(m)d月%(d)d日") % {"y": date.year, "m": date.month, "d": date.day})]
+
+
+def layout_digest(html, extra):
+    """What the laid-out PDF depends on, hashed: the HTML and every stylesheet (so a changed
+    stylesheet, or the date in the page header, lays a kept document out again)."""
+    return hashlib.sha256("\0".join([html, *_stylesheets(extra)]).encode()).hexdigest()
+
+
 def html_to_pdf(html, extra, *, pages=False):
     """The laid-out PDF's bytes (and, with ``pages``, its page count)."""
     from weasyprint import CSS, HTML
 
-    date = extra["printed_on"]
-    stylesheets = [
-        CSS(filename=str(STYLESHEET)),
-        CSS(string=page_css(bureau_name=extra["bureau_name"], landscape=extra["landscape"], draft=extra["draft"],
-                            printed_on=_("%(y)d年%(m)d月%(d)d日") % {"y": date.year, "m": date.month, "d": date.day})),
-    ]
+    stylesheets = [CSS(string=text, base_url=str(settings.BASE_DIR)) for text in _stylesheets(extra)]
     document = HTML(string=html, url_fetcher=_no_fetch, base_url=str(settings.BASE_DIR)).render(stylesheets=stylesheets)
     data = document.write_pdf()
     return (data, len(document.pages)) if pages else data

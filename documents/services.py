@@ -18,7 +18,7 @@ from org.scoping import visible_unit_ids
 
 from . import registry
 from .models import BuildState, DocumentBuild
-from .pdf import html_to_pdf, render_html
+from .pdf import html_to_pdf, layout_digest, render_html
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ def build_run(*, build_id):
         _progress(build, 20, unit_ids=context["unit_ids"], filename=f"{context['filename']}.pdf")
         html, extra = render_html(build.requested_by, document.template, context, landscape=document.landscape,
                                   draft=context["draft"], bureau=context.get("bureau"))
-        digest = hashlib.sha256(f"{document.landscape}:{extra['draft']}:{html}".encode()).hexdigest()
+        digest = layout_digest(html, extra)
         _progress(build, 40, content_hash=digest)
         kept = (DocumentBuild.objects.filter(key=build.key, content_hash=digest, state=BuildState.DONE)
                 .exclude(file="").exclude(pk=build.pk).first())

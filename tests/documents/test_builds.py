@@ -77,6 +77,23 @@ def test_unchanged_content_reuses_the_kept_file_and_a_change_rebuilds(
     assert third.content_hash != first.content_hash and third.file.name != first.file.name
 
 
+def test_a_changed_stylesheet_lays_a_kept_document_out_again(
+        long_documents, people, accepted_powers, client_for, django_capture_on_commit_callbacks, tmp_path, monkeypatch):
+    """The same content under a changed print stylesheet (a layout fix deployed) is not served
+    from the file laid out with the old one."""
+    from documents import pdf
+
+    client = client_for(people.office)
+    url = reverse("documents:submission")
+    first = ask(client, url, django_capture_on_commit_callbacks)
+    changed = tmp_path / "print.css"
+    changed.write_text(pdf.STYLESHEET.read_text(encoding="utf-8") + "\nh1 { letter-spacing: 0; }\n", encoding="utf-8")
+    monkeypatch.setattr(pdf, "STYLESHEET", changed)
+    second = ask(client, url, django_capture_on_commit_callbacks)
+    first.refresh_from_db(), second.refresh_from_db()
+    assert second.content_hash != first.content_hash and second.file.name != first.file.name
+
+
 def test_a_failure_shows_its_reason(long_documents, people, bureau, post_a, client_for):
     params = request_params(QueryDict(""), {"post_id": post_a.pk})
     build = DocumentBuild.objects.create(key="post_register", params=params, scope="x", requested_by=people.staff_b)

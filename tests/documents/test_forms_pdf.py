@@ -82,3 +82,54 @@ def test_unit_heads_and_the_office_reach_every_posts_register_from_the_table(peo
         for post in (post_a, quiet):
             assert reverse("riskpoints:post_register", args=[post.pk]) in html
         assert client_for(persona).get(reverse("riskpoints:post_register", args=[quiet.pk])).status_code == 200
+
+
+def test_risk_catalogue_is_titled_with_the_scope_it_holds(people, bureau, post_a, holder, accepted_risk, client_for):
+    url = reverse("documents:risks")
+    mine = read_pdf(get_pdf(client_for(people.head_a), url)).compact
+    assert "规划执法大队廉政风险点目录" in mine and "违建不制止不上报" in mine
+    assert "测试市城管执法局廉政风险点目录" not in mine
+    assert "规划执法大队廉政风险点目录" in read_pdf(get_pdf(client_for(people.leader_a), url)).compact
+    assert "测试市城管执法局廉政风险点目录" in read_pdf(get_pdf(client_for(people.office), url)).compact
+
+
+def test_register_signatures_never_stand_alone_on_a_page(people, bureau, post_a, holder, open_year, client_for):
+    """However long the 登记表 grows, its signature lines go to the page of its last row (with the
+    header repeated), never onto a page of their own: the row grows a line at a time until the
+    table has run onto a second page."""
+    from tests.factories import RiskPointFactory
+
+    risk = RiskPointFactory(unit=bureau.a, post=post_a)
+    client = client_for(people.head_a)
+    url = reverse("documents:post_register", args=[post_a.pk])
+    for lines in range(4, 40):
+        risk.description = "审核走过场，受请托压低罚款。" * lines
+        risk.save(update_fields=["description"])
+        pages = read_pdf(get_pdf(client, url)).text.split("\f")
+        signed = next(page for page in pages if "岗位人员签字" in page)
+        assert "风险点及表现形式" in signed, f"{lines} lines: the signatures are alone on page {pages.index(signed) + 1}"
+        if pages.index(signed) > 0:
+            break
+    else:
+        raise AssertionError("the register never reached a second page")
+
+
+def test_risk_catalogue_prints_a_long_registration_number_on_one_line(people, bureau, open_year, client_for):
+    from tests.factories import RiskPointFactory
+
+    RiskPointFactory(unit=bureau.a, code="2026-XHJZD-001")
+    text = read_pdf(get_pdf(client_for(people.office), reverse("documents:risks"))).text
+    assert "2026-XHJZD-001" in text.split()
+
+
+def test_unit_table_names_the_post_on_every_page_of_its_rows(people, bureau, post_a, holder, open_year, client_for):
+    """A merged 岗位 cell prints on the first page only, so on paper every row names its post."""
+    from tests.factories import RiskPointFactory
+
+    for n in range(8):
+        RiskPointFactory(unit=bureau.a, post=post_a, description="审核走过场，受请托压低罚款。" * 8)
+    pages = read_pdf(get_pdf(client_for(people.head_a), reverse("documents:unit_table", args=[bureau.a.pk]))).text
+    pages = [page for page in pages.split("\f") if page.strip()]
+    assert len(pages) > 1
+    for number, page in enumerate(pages, 1):
+        assert "巡查员" in page, f"page {number} does not say whose rows it holds"

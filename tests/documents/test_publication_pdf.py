@@ -34,6 +34,20 @@ def test_the_office_prints_a_past_publication(people, bureau, client_for):
     assert "往期的职权" in read_pdf(data).compact
 
 
+def test_a_withdrawn_publication_on_paper_says_it_no_longer_stands(people, bureau, client_for):
+    from django.utils import timezone
+
+    from public.services import publication_withdraw
+
+    walk(PowerItemFactory(unit=bureau.a, name="撤回前的职权"), people)
+    publication = publish(people, title="撤回的公示")
+    publication_withdraw(actor=people.office, publication=publication, reason="范围有误")
+    data = read_pdf(get_pdf(client_for(people.office), reverse("documents:publication", args=[publication.pk]))).compact
+    today = timezone.localdate()
+    assert f"本公示已于{today.year}年{today.month}月{today.day}日撤回，不再有效。撤回原因：范围有误" in data
+    assert "撤回前的职权" in data
+
+
 def test_the_public_pdf_is_laid_out_once_not_per_visitor(people, bureau, client, monkeypatch):
     from documents import views
 

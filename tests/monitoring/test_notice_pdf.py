@@ -28,3 +28,6 @@ def test_a_rectification_notice_names_its_deadline(bureau, people, client_for):
     response = client_for(people.head_a).get(reverse("monitoring:warning_notice_pdf", args=[warning.pk]))
     pdf = assert_cjk_pdf(response.content, "整改通知书", "补齐立案审批台账", f"{deadline.year}年{deadline.month}月{deadline.day}日")
     assert pdf.pages == 1
+    # Chinese sets a date in the sentence without spaces around it.
+    page = client_for(people.head_a).get(reverse("monitoring:warning_notice", args=[warning.pk])).content.decode()
+    assert f"请于{deadline.year}年{deadline.month}月{deadline.day}日前完成整改" in page

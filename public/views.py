@@ -97,10 +97,25 @@ def public_page(cls=None, *, cached=True):
     return decorate(cls) if cls is not None else decorate
 
 
-def _units_with(entries):
-    ids = entries.values("unit").annotate(n=Count("pk")).values_list("unit", "n")
-    counts = dict(ids)
-    return [(u, counts[u.pk]) for u in Unit.objects.filter(pk__in=counts).order_by("order", "code")]
+def _unit_counts(request, kind):
+    """{unit id: current entries of ``kind``}: the same on every page of a catalogue until the
+    published content changes, so counted once per change (the ETag's version) and kept."""
+    key = f"public-unit-counts:{kind}:{_etag(request)}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = dict(current_entries(kind).order_by().values("unit").annotate(n=Count("pk")).values_list("unit", "n"))
+        cache.set(key, counts, PUBLIC_CACHE_SECONDS)
+    return counts
+
+
+class CountedPaginator(Paginator):
+    """A paginator told how many rows there are, where a kept count says so, instead of
+    counting them again (``count`` is Django's cached property: priming it skips the query)."""
+
+    def __init__(self, object_list, per_page, count=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        if count is not None:
+            self.__dict__["count"] = count
 
 
 @public_page
@@ -127,16 +142,20 @@ class CatalogueView(View):
         unit = parse_int(request.GET.get("unit"))
         if unit is not None:  # anything but an id is ignored
             entries = entries.filter(unit_id=unit)
-        return entries, q
+        return entries, q, unit
 
     def get(self, request):
-        entries, q = self.filtered(request)
+        entries, q, unit = self.filtered(request)
         extra = self.narrow(request, entries)
-        entries = extra.pop("entries", entries)
-        page = Paginator(entries.order_by("unit_order", "code"), self.paginate_by).get_page(request.GET.get("page"))
+        narrowed = extra.pop("entries", entries)
+        counts = _unit_counts(request, self.kind)
+        # Without a keyword or another filter, the kept per-unit counts are the list's length.
+        known = None if q or narrowed is not entries else (counts.get(unit, 0) if unit is not None else sum(counts.values()))
+        page = CountedPaginator(narrowed.order_by("unit_order", "code"), self.paginate_by, count=known).get_page(
+            request.GET.get("page"))
+        units = [(u, counts[u.pk]) for u in Unit.objects.filter(pk__in=counts).order_by("order", "code")]
         return render(request, self.template_name, {
-            "page_obj": page, "q": q, "units": _units_with(current_entries(self.kind)),
-            "unit": request.GET.get("unit", ""), **extra,
+            "page_obj": page, "q": q, "units": units, "unit": request.GET.get("unit", ""), **extra,
         })
 
     def narrow(self, request, entries):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from notices.models import NoticeKind
 from notices.services import notification_send
 from org.choices import Role
-from org.files import upload_check
+from org.files import files_store
 from org.models import Unit, User
 from org.scoping import office_bureau, subtree_q
 from review.choices import Status
@@ -249,18 +249,7 @@ def evidence_add(*, measure, actor, upload):
     risk = measure.plan.risk_point
     if not (EDITOR.covers(actor, risk.unit_id) or measure.responsible_id == actor.pk):
         raise PermissionDenied(_("您不能为这条措施上传佐证材料。"))
-    mime = upload_check(upload)
-    evidence = Evidence(measure=measure, original_name=upload.name[:200], size=upload.size,
-                        content_type=mime, uploaded_by=actor)
-    evidence.file.save(upload.name, upload, save=False)
-    try:
-        with transaction.atomic():
-            evidence._history_user = actor
-            evidence.save()
-    except Exception:
-        evidence.file.delete(save=False)
-        raise
-    return evidence
+    return files_store(Evidence, "measure", measure, actor, [upload])[0]
 
 
 # --- the yearly round ---------------------------------------------------------------------------

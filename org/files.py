@@ -7,7 +7,7 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -72,11 +72,24 @@ class StoredFile(models.Model):
 
 
 def files_store(model, owner_field, owner, actor, uploads):
-    """Store uploads under the rules above; any bad file refuses them all, before any is kept."""
+    """Store uploads under the rules above; any bad file refuses them all before any is kept,
+    and a failure while they are saved removes the files already written."""
     checked = [(upload, upload_check(upload)) for upload in uploads]
-    return [model.objects.create(**{owner_field: owner}, file=upload, original_name=upload.name[:200],
-                                 size=upload.size, content_type=mime, uploaded_by=actor)
-            for upload, mime in checked]
+    stored = []
+    try:
+        with transaction.atomic():
+            for upload, mime in checked:
+                row = model(**{owner_field: owner}, original_name=upload.name[:200], size=upload.size,
+                            content_type=mime, uploaded_by=actor)
+                row.file.save(upload.name, upload, save=False)
+                stored.append(row)
+                row._history_user = actor
+                row.save()
+    except Exception:
+        for row in stored:
+            row.file.delete(save=False)
+        raise
+    return stored
 
 
 def stored_file_response(stored):

@@ -72,7 +72,7 @@ class TaskFillForm(LockedForm):
 
     summary = forms.CharField(label=_("书面总结 / 自查情况"), required=False, max_length=20000,
                               widget=forms.Textarea(attrs={"rows": 6}))
-    files = FilesField(label=_("添加成果资料（附件）"))
+    files = FilesField(label=_("添加附件"))
 
     def __init__(self, *args, answers=(), checks=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -276,6 +276,9 @@ class TaskFile(StoredFile):
     """An attachment a unit hands in with its task: 成果资料 of a 年度总结, papers of a 自查."""
 
     task = models.ForeignKey(CampaignTask, on_delete=models.CASCADE, related_name="files")
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "task__unit"
     history = HistoricalRecords()
 
     class Meta(StoredFile.Meta):
@@ -284,6 +287,11 @@ class TaskFile(StoredFile):
 
     def get_absolute_url(self):
         return reverse("schedules:task_file", args=[self.stored_id])
+
+    @property
+    def handed_in(self):
+        """Uploaded before the task was last handed in: the office has had it, so it stays."""
+        return bool(self.task.submitted_at) and self.uploaded_at <= self.task.submitted_at
 
 
 class TaskAnswer(models.Model):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_noop as _noop
 
 from notices.models import NoticeKind
 from notices.services import notification_send, notifications_send_many
-from org.files import files_store, upload_check
+from org.files import files_store
 from org.models import Unit
 from org.scoping import office_bureau, user_bureau
 from review.services import WorkflowError
@@ -371,9 +371,13 @@ def task_rows_take(*, task):
     return True
 
 
-def _task_locked(task, actor, lock_version=None):
+UNVERSIONED = object()  # an action that comes from no form (submit, review): nothing to be stale
+
+
+def _task_locked(task, actor, lock_version=UNVERSIONED):
+    """The task, locked; a form's missing or old version is refused as stale."""
     locked = CampaignTask.objects.select_for_update().select_related("campaign").get(pk=task.pk)
-    if lock_version is not None and locked.lock_version != lock_version:
+    if lock_version is not UNVERSIONED and locked.lock_version != lock_version:
         raise WorkflowError(_("该任务已被他人修改，请刷新后重新填写。"))
     return locked
 
@@ -388,6 +392,8 @@ def task_refusal(actor, task, action):
             return _("只有本单位的人员可以填报本单位的任务。")
         if campaign.state != CampaignState.OPEN or task.state not in OPEN_TASK_STATES:
             return _("当前状态为“%(state)s”，不能填报。") % {"state": task.get_state_display()}
+        if action == "submit" and campaign.kind == CampaignKind.SUMMARY and not task.summary.strip():
+            return _("请先填写书面总结并保存，再提交。")
         return None
     if not OFFICE.covers(actor, task.unit_id):
         return _("只有防控办可以审核和打分。")
@@ -423,8 +429,6 @@ def task_fill(*, task, actor, lock_version, summary, answers, checks=None, uploa
     problems, plan}}``), to its risk points' measures (``checks``, the same by risk check id),
     its summary and the attachments it adds (成果资料), as a draft of the task. A bad file
     refuses the whole save (``ValidationError``)."""
-    for upload in uploads:
-        upload_check(upload)
     with transaction.atomic():
         locked = _task_locked(task, actor, lock_version)
         _guard(actor, locked, "fill")
@@ -440,16 +444,25 @@ def task_fill(*, task, actor, lock_version, summary, answers, checks=None, uploa
 
 
 def task_file_delete(*, stored, actor):
-    """Take back an attachment while the task may still be filled."""
+    """Take back an attachment added since the task was last handed in (a wrong file), while
+    the task may still be filled; what the office has seen stays, with its file."""
     with transaction.atomic():
         locked = _task_locked(stored.task, actor)
         _guard(actor, locked, "fill")
+        stored = TaskFile.objects.select_for_update().filter(pk=stored.pk, task=locked).first()
+        if stored is None:
+            raise WorkflowError(_("该附件已被删除。"))
+        stored.task = locked
+        if stored.handed_in:
+            raise WorkflowError(_("附件“%(name)s”已随任务提交防控办，不能删除；如需更正请补充上传。") % {
+                "name": stored.original_name})
         stored._history_user = actor
         stored.delete()
         locked.lock_version += 1
         locked._history_user = actor
         locked.save()
-    transaction.on_commit(lambda: stored.file.delete(save=False))
+        transaction.on_commit(lambda: stored.file.delete(save=False))
+    return stored
 
 
 def task_submit(*, task, actor):
@@ -457,8 +470,6 @@ def task_submit(*, task, actor):
     with transaction.atomic():
         locked = _task_locked(task, actor)
         _guard(actor, locked, "submit")
-        if locked.campaign.kind == CampaignKind.SUMMARY and not locked.summary.strip():
-            raise WorkflowError(_("请先填写书面总结并保存，再提交。"))
         missing = [str(c.person) for c in locked.personal_checks.filter(filled_at__isnull=True).select_related("person")]
         if missing:
             raise WorkflowError(_("以下岗位人员尚未完成廉洁自律、履职情况自查，暂不能提交：%(names)s") % {

@@ -292,8 +292,7 @@ def checklist_item_move_view(request, pk):
 
 
 def _task_file(request, stored_id):
-    return get_object_or_404(TaskFile.objects.select_related("task__campaign"), stored_id=stored_id,
-                             task__in=tasks_for(request.user))
+    return get_object_or_404(TaskFile.objects.for_user(request.user).select_related("task"), stored_id=stored_id)
 
 
 @require_GET

@@ -7,7 +7,7 @@ selections), what a system may read from ``for_user``; the HTTP rules live in ``
 import hashlib
 
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -30,6 +30,7 @@ from org.inputs import single_line
 from org.scoping import visible_unit_ids
 from powers.models import PowerItem
 from public.models import EntryKind
+from public.selectors import entry_keyword_q
 from riskpoints.models import RiskPoint
 from supervision.choices import Light
 from supervision.models import Filing, FilingStep, Finding
@@ -128,7 +129,7 @@ class EntryListView(PublicListView):
         params = _filtered(self.filter_form, request)
         entries = self.entries(request, **kwargs)
         if params.get("q"):
-            entries = entries.filter(Q(search_text__icontains=params["q"]) | Q(unit__name__icontains=params["q"]))
+            entries = entries.filter(entry_keyword_q(params["q"]))
         if params.get("unit") is not None:
             entries = entries.filter(unit_id=params["unit"])
         if params.get("category"):

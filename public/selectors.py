@@ -4,10 +4,11 @@ import hashlib
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Exists, Max, OuterRef, Subquery
+from django.db.models import Exists, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from org.models import Unit
+from org.search import keyword_q
 
 from .models import CurrentEntriesMark, EntryKind, Publication, PublicationEntry
 
@@ -70,6 +71,15 @@ def current_entries(kind, today=None):
     if cache.get(_mark_key()) != f"{timezone.localdate():%Y%m%d}":
         current_entries_refresh()
     return PublicationEntry.objects.filter(kind=kind, current=True).select_related("unit", "publication")
+
+
+def entry_keyword_q(term):
+    """Entries whose search text or unit's name contains ``term``. The text is looked up in the
+    GIN index of migration 0006 on PostgreSQL; the units are read first (a few rows), so that
+    the two branches stay index scans the database can combine."""
+    found = keyword_q(PublicationEntry, ("search_text",), term)
+    units = list(Unit.objects.filter(name__icontains=term).values_list("pk", flat=True))
+    return found | Q(unit_id__in=units) if units else found
 
 
 def last_change():

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,7 +36,7 @@ from riskpoints.choices import RiskLevel
 from . import hooks
 from .forms import OpinionForm, PublicationForm, WithdrawForm, new_challenge
 from .models import EntryKind, Publication, PublicationState
-from .selectors import current_entries, last_change
+from .selectors import current_entries, entry_keyword_q, last_change
 from monitoring.forms import LookupForm
 
 from .services import (
@@ -138,7 +138,7 @@ class CatalogueView(View):
         entries = current_entries(self.kind)
         q = search_term(request.GET.get("q"))
         if q:
-            entries = entries.filter(Q(search_text__icontains=q) | Q(unit__name__icontains=q))
+            entries = entries.filter(entry_keyword_q(q))
         unit = parse_int(request.GET.get("unit"))
         if unit is not None:  # anything but an id is ignored
             entries = entries.filter(unit_id=unit)

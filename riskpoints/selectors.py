@@ -1,9 +1,8 @@
 """Reads of risk points with the user's scope."""
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import connection
 from django.db.models import Count, Min, Q, Sum
-from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from org.inputs import parse_int, search_term
 from org.keyset import keyset_page
 from org.models import Unit
 from org.scoping import subtree_q, user_bureau
+from org.search import keyword_q
 from review.choices import PRINTED_STATES
 
 from .choices import LEVEL_COLOURS, CarryDecision, RiskLevel
@@ -188,20 +188,9 @@ def register_counts(filterset):
 
 
 def search_q(term):
-    """Risk points whose code, title or description contain ``term``, any case.
-
-    On PostgreSQL the one- and two-character pieces of the three columns are in a GIN index
-    (migration 0005): the keyword's pieces find the candidates there and LIKE checks them;
-    elsewhere LIKE alone.
-    """
-    like = Q(code__icontains=term) | Q(title__icontains=term) | Q(description__icontains=term)
-    if connection.vendor != "postgresql":
-        return like
-    table = RiskPoint._meta.db_table
-    # The table name is the model's own; the search term goes in as a parameter.
-    grams = RawSQL(f'riskpoints_grams("{table}"."code" || \' \' || "{table}"."title" || \' \' || "{table}"."description")'
-                   " @> riskpoints_keyword_grams(%s)", [term], output_field=models.BooleanField())  # nosec B611
-    return Q(grams) & like
+    """Risk points whose code, title or description contain ``term``, any case (the GIN index
+    of migration 0005 serves it on PostgreSQL)."""
+    return keyword_q(RiskPoint, ("code", "title", "description"), term)
 
 
 def flow_step_styles(power, user):

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core import signing
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,7 +13,8 @@ from controls.services import plan_save
 from monitoring.models import RiskInformation
 from powers.services import power_update
 from public.forms import CHALLENGE_SALT
-from public.models import Publication
+from public.models import Publication, PublicationEntry
+from public.selectors import entry_keyword_q
 from public.services import OPINION_LIMIT_PER_HOUR, publication_publish, publication_save, publication_withdraw
 from review.choices import Action, Status
 from review.services import review_transition
@@ -245,6 +247,32 @@ def test_catalogue_pages_share_one_count_until_the_content_changes(people, burea
     walk(risk_with_plan(bureau, people, "风险新"), people)
     publish(people, title="再次公示")
     assert client.get(url, {"unit": bureau.a.pk}).context["page_obj"].paginator.count == 4
+
+
+@pytest.mark.parametrize("term", ["罚", "罚款", "压低罚", "走过场，受", "xyz", "XYZ"])
+def test_public_search_finds_substrings_of_one_two_three_characters(people, bureau, client, term):
+    for title, description in (("违规减免罚款", "审核走过场，受请托压低罚款。"), ("xyz 检查", "无"), ("违建拆除", "选择性执法。")):
+        walk(risk_with_plan(bureau, people, title, description=description), people)
+    publish(people)
+    found = {e.title for e in client.get(reverse("public:risks"), {"q": term}).context["page_obj"]}
+    expected = {e.title for e in PublicationEntry.objects.filter(kind="risk", current=True)
+                if term.lower() in e.search_text.lower()}
+    assert found == expected and found
+    api = client.get(reverse("api:risks"), {"q": term}).json()
+    assert {r["title"] for r in api["results"]} == expected
+
+
+def test_public_search_finds_a_units_name_and_uses_the_gram_index(people, bureau, client):
+    walk(risk_with_plan(bureau, people, "违规减免罚款"), people)
+    publish(people)
+    found = client.get(reverse("public:risks"), {"q": bureau.a.name[:2]}).context["page_obj"]
+    assert [e.title for e in found] == ["违规减免罚款"]
+    sql, params = PublicationEntry.objects.filter(entry_keyword_q("送达")).values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "public_publicationentry_grams" in plan
 
 
 # --- the office's publication pages ------------------------------------------------------------------

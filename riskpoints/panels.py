@@ -1,7 +1,8 @@
 """The risk register's dashboard panels: heat maps of the assessment factors, the spread of
 levels, the monthly trend, this year against last, and what a unit still has to confirm.
 
-Every figure is counted in the database over ``register_for(user)``, so nobody counts what
+Every figure is counted in the database over ``register_for(user)`` (or, for the figures by
+unit, level, stage and kind, over its tallies: ``register_counted``), so nobody counts what
 they may not open, and each links to the register filtered to exactly the rows it counts.
 """
 
@@ -19,15 +20,26 @@ from org.choices import PostTier
 from .choices import FACTOR_NAMES, GRADES, LEVEL_COLOURS, CarryDecision, RiskKind, RiskLevel
 from .filters import NO_POST
 from .models import RiskPoint
-from .selectors import register_for
+from .selectors import register_counted, register_for
 
 LEVELS = tuple(RiskLevel)
-LEVEL_COUNTS = {f"l{lvl}": Count("pk", filter=Q(level=lvl)) for lvl in LEVELS}
+
+
+def level_counts(count):
+    return {f"l{lvl}": count(filter=Q(level=lvl)) for lvl in LEVELS}
+
+
 HEATMAPS = (("probability", "harm"), ("importance", "discretion"))
 
 
 def _register(user, selection, **kw):
     return selection.scope(register_for(user, **kw).filter(round=selection.round))
+
+
+def _counted(user, selection):
+    """The register of the selection to count by its tally fields, and how (``register_counted``)."""
+    rows, count = register_counted(user)
+    return selection.scope(rows.filter(round=selection.round)), count
 
 
 def _level_parts(selection, counts, scale, **params):
@@ -66,7 +78,8 @@ def levels(user, selection):
     if selection.round is None:
         return None
     # One grouped query (at most units × kinds × tiers groups) gives all three tables.
-    groups = list(_register(user, selection).values("unit_id", "kind", "post__tier").annotate(**LEVEL_COUNTS))
+    rows, count = _counted(user, selection)
+    groups = list(rows.values("unit_id", "kind", "post__tier").annotate(**level_counts(count)))
 
     def by(key, convert=lambda value: value):
         out = {}
@@ -123,14 +136,15 @@ def years(user, selection):
     if selection.round is None:
         return None
     rounds = [r for r in (selection.round, selection.previous_round) if r is not None]
-    base = selection.scope(register_for(user).filter(round__in=rounds))
-    counts = {g["round_id"]: g for g in base.values("round_id").annotate(n=Count("pk"), **LEVEL_COUNTS)}
+    rows, count = register_counted(user)
+    base = selection.scope(rows.filter(round__in=rounds))
+    counts = {g["round_id"]: g for g in base.values("round_id").annotate(every=count(), **level_counts(count))}
     carried = {g["carry_decision"]: g for g in _register(user, selection, with_retired=True).values(
         "carry_decision").annotate(n=Count("pk"), new=Count("pk", filter=Q(previous__isnull=True)))}
     new = sum(g["new"] for d, g in carried.items() if d != CarryDecision.RETIRED)
     carried = {d: g["n"] for d, g in carried.items()}
     def cells(level=None):
-        key = f"l{level}" if level else "n"
+        key = f"l{level}" if level else "every"
         return [{"n": counts.get(r.pk, {}).get(key, 0),
                  "url": selection.link("riskpoints:list", round=r.pk, level=level.value if level else None)}
                 for r in rounds]

@@ -9,7 +9,7 @@ they may not open, and each links to the register filtered to exactly the rows i
 import datetime
 
 from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dashboards import audience
@@ -111,20 +111,28 @@ def levels(user, selection):
     }
 
 
+def _midnight(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 def trend(user, selection):
-    """New risk points of the year (not carried over) registered in each month of the range."""
+    """New risk points of the year (not carried over) registered in each month of the range.
+
+    One count per month, each between two local midnights, in one query: comparing the stored
+    time with the month's bounds is cheaper than converting every row's time to a local month."""
     if selection.round is None:
         return None
-    counted = dict(
-        _register(user, selection).filter(previous__isnull=True, created_at__date__gte=selection.months[0],
-                                          created_at__date__lte=selection.date_to)
-        .annotate(month=TruncMonth("created_at")).values("month").annotate(n=Count("pk")).values_list("month", "n"))
-    counted = {m.date() if hasattr(m, "date") else m: n for m, n in counted.items()}
+    months = selection.months
+    # Each month from its first local midnight to the next month's; the last to the end of ``date_to``.
+    edges = [_midnight(first) for first in months] + [_midnight(selection.date_to + datetime.timedelta(days=1))]
+    counted = _register(user, selection).filter(previous__isnull=True, created_at__gte=edges[0],
+                                                created_at__lt=edges[-1]).aggregate(**{
+        f"m{i}": Count("pk", filter=Q(created_at__gte=edges[i], created_at__lt=edges[i + 1])) for i in range(len(months))})
     points = []
-    for i, first in enumerate(selection.months):
-        following = selection.months[i + 1] if i + 1 < len(selection.months) else None
+    for i, first in enumerate(months):
+        following = months[i + 1] if i + 1 < len(months) else None
         end = following - datetime.timedelta(days=1) if following else selection.date_to
-        points.append({"label": f"{first:%Y-%m}", "short": f"{first:%m}", "n": counted.get(first, 0),
+        points.append({"label": f"{first:%Y-%m}", "short": f"{first:%m}", "n": counted[f"m{i}"],
                        "url": selection.link("riskpoints:list", origin="new", registered_from=first.isoformat(),
                                              registered_to=end.isoformat())})
     return {"bars": columns(points), "colour": "#0d6efd", "caption": _("每月新增风险点")}

@@ -189,6 +189,12 @@ def pending_branches(user, unit_field="unit"):
     return branches
 
 
+def pending_states(user):
+    """The states of ``pending_q``'s items."""
+    states = [Status.RETURNED] if EDITOR.units(user) else []
+    return states + [status for status in REVIEW_STATES if ACTORS[status].units(user)]
+
+
 def pending_q(user, unit_field="unit"):
     """Items waiting for ``user`` to act: returned drafts to fix, submissions to review."""
     q = Q(pk__in=[])

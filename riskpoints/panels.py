@@ -51,10 +51,40 @@ def _level_parts(selection, counts, scale, **params):
     ], scale)
 
 
+def _midnight(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _profile(user, selection):
+    """The selection's register (retired risk points included) counted by the four factors and
+    the carry decision, with the new ones (no previous) and the new ones registered in each
+    month of the range: one grouped query (at most 81 × 5 groups) that the heat maps, the
+    monthly trend and the year's changes all add up, instead of one pass over a province's
+    300,000 rows each. Kept on the selection for the rest of the page.
+
+    Each month runs from its first local midnight to the next month's, the last to the end of
+    ``date_to``: comparing the stored time with the bounds is cheaper than converting every
+    row's time to a local month."""
+    kept = selection.__dict__.setdefault("_register_profile", {})
+    if user.pk not in kept:
+        months = selection.months
+        edges = [_midnight(first) for first in months] + [_midnight(selection.date_to + datetime.timedelta(days=1))]
+        new = Q(previous__isnull=True)
+        kept[user.pk] = list(_register(user, selection, with_retired=True).values(*FACTOR_NAMES, "carry_decision").annotate(
+            n=Count("pk"), new=Count("pk", filter=new),
+            **{f"m{i}": Count("pk", filter=new & Q(created_at__gte=edges[i], created_at__lt=edges[i + 1]))
+               for i in range(len(months))}))
+    return kept[user.pk]
+
+
+def _in_force(groups):
+    return [g for g in groups if g["carry_decision"] != CarryDecision.RETIRED]
+
+
 def heatmaps(user, selection):
     if selection.round is None:
         return None
-    groups = list(_register(user, selection).values(*FACTOR_NAMES).annotate(n=Count("pk")))  # ≤ 81 groups
+    groups = _in_force(_profile(user, selection))
     maps = []
     for rows_factor, cols_factor in HEATMAPS:
         counts = {}
@@ -111,23 +141,13 @@ def levels(user, selection):
     }
 
 
-def _midnight(day):
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
 def trend(user, selection):
-    """New risk points of the year (not carried over) registered in each month of the range.
-
-    One count per month, each between two local midnights, in one query: comparing the stored
-    time with the month's bounds is cheaper than converting every row's time to a local month."""
+    """New risk points of the year (not carried over) registered in each month of the range."""
     if selection.round is None:
         return None
     months = selection.months
-    # Each month from its first local midnight to the next month's; the last to the end of ``date_to``.
-    edges = [_midnight(first) for first in months] + [_midnight(selection.date_to + datetime.timedelta(days=1))]
-    counted = _register(user, selection).filter(previous__isnull=True, created_at__gte=edges[0],
-                                                created_at__lt=edges[-1]).aggregate(**{
-        f"m{i}": Count("pk", filter=Q(created_at__gte=edges[i], created_at__lt=edges[i + 1])) for i in range(len(months))})
+    groups = _in_force(_profile(user, selection))
+    counted = {f"m{i}": sum(g[f"m{i}"] for g in groups) for i in range(len(months))}
     points = []
     for i, first in enumerate(months):
         following = months[i + 1] if i + 1 < len(months) else None
@@ -147,10 +167,11 @@ def years(user, selection):
     rows, count = register_counted(user)
     base = selection.scope(rows.filter(round__in=rounds))
     counts = {g["round_id"]: g for g in base.values("round_id").annotate(every=count(), **level_counts(count))}
-    carried = {g["carry_decision"]: g for g in _register(user, selection, with_retired=True).values(
-        "carry_decision").annotate(n=Count("pk"), new=Count("pk", filter=Q(previous__isnull=True)))}
-    new = sum(g["new"] for d, g in carried.items() if d != CarryDecision.RETIRED)
-    carried = {d: g["n"] for d, g in carried.items()}
+    groups = _profile(user, selection)
+    new = sum(g["new"] for g in _in_force(groups))
+    carried = {}
+    for g in groups:
+        carried[g["carry_decision"]] = carried.get(g["carry_decision"], 0) + g["n"]
     def cells(level=None):
         key = f"l{level}" if level else "every"
         return [{"n": counts.get(r.pk, {}).get(key, 0),

@@ -98,7 +98,7 @@ def home_context(user):
         # Counted within the states the branches name, so that an index on the status answers.
         count = qs.filter(status__in=pending_states(user)).aggregate(
             n=Count("pk", filter=pending_q(user, model.scope_unit_field)))["n"] if branches else 0
-        groups.append({"model": model._meta, "items": pending_first(qs, branches), "count": count})
+        groups.append({"model": model._meta, "items": pending_first(qs, branches) if count else [], "count": count})
     notes = user.notifications.filter(read_at__isnull=True)[:5]
     return {"groups": groups, "notes": notes, "panels": registry.home_panels(user)}
 

@@ -14,7 +14,7 @@ from dashboards.registry import Panel
 from powers.models import PowerItem
 from review.choices import STAGE_STATES, Stage
 from riskpoints.choices import RiskLevel
-from riskpoints.selectors import register_for
+from riskpoints.selectors import register_counted
 
 from .selectors import done_q, measures_for, overdue_q
 
@@ -22,8 +22,8 @@ STAGE_COLOURS = {Stage.DRAFTING: "#adb5bd", Stage.REVIEWING: "#0dcaf0", Stage.AC
                  Stage.PUBLISHED: "#198754"}
 
 
-def _stage_counts(prefix):
-    return {f"{prefix}_{stage}": Count("pk", filter=Q(status__in=states)) for stage, states in STAGE_STATES.items()}
+def _stage_counts(prefix, count=lambda **kw: Count("pk", **kw)):
+    return {f"{prefix}_{stage}": count(filter=Q(status__in=states)) for stage, states in STAGE_STATES.items()}
 
 
 def _columns(selection):
@@ -49,11 +49,12 @@ def progress(user, selection):
     and overdue; one row per unit with a bar of its risk points by stage."""
     if selection.round is None:
         return None
+    risks, count = register_counted(user)
     grouped = [
         *selection.scope(PowerItem.objects.for_user(user)).values("unit_id").annotate(
             **_stage_counts("p"), p_filed=Count("pk", filter=Q(filed_on__isnull=False))),
-        *selection.scope(register_for(user).filter(round=selection.round)).values("unit_id").annotate(
-            **_stage_counts("r"), **{f"r_l{lvl}": Count("pk", filter=Q(level=lvl)) for lvl in RiskLevel}),
+        *selection.scope(risks.filter(round=selection.round)).values("unit_id").annotate(
+            **_stage_counts("r", count), **{f"r_l{lvl}": count(filter=Q(level=lvl)) for lvl in RiskLevel}),
         *selection.scope(measures_for(user).filter(plan__risk_point__round=selection.round), "plan__risk_point__unit")
         .values(unit_id=F("plan__risk_point__unit_id")).annotate(
             m_total=Count("pk"), m_done=Count("pk", filter=done_q()), m_overdue=Count("pk", filter=overdue_q(selection.today))),

@@ -165,7 +165,11 @@ class Selection:
         return {k: v for k, v in params.items() if v is not None}
 
     def link(self, url_name, **extra):
-        return f"{reverse(url_name)}?{urlencode(self.params(**extra))}"
+        # A per-unit table links each of its cells (a few thousand): each list's path is looked up once.
+        paths = self.__dict__.setdefault("_paths", {})
+        if url_name not in paths:
+            paths[url_name] = reverse(url_name)
+        return f"{paths[url_name]}?{urlencode(self.params(**extra))}"
 
     def query(self, **changes):
         """This page's own query string with ``changes`` (``None`` drops a parameter), for links

@@ -175,14 +175,29 @@ def may_edit(user, item):
     return item.status in EDITABLE_STATES and EDITOR.covers(user, item.owner_unit_id)
 
 
-def pending_q(user, unit_field="unit"):
-    """Items waiting for ``user`` to act: returned drafts to fix, submissions to review."""
-    q = Q(pk__in=[])
+def pending_branches(user, unit_field="unit"):
+    """``pending_q`` as its parts, one per state the user acts on (each a single status), so
+    that a page can read each part in its own index order."""
+    branches = []
     units = EDITOR.units(user)
     if units:
-        q |= Q(status=Status.RETURNED, **{f"{unit_field}__in": units})
+        branches.append(Q(status=Status.RETURNED, **{f"{unit_field}__in": units}))
     for status in REVIEW_STATES:
         units = ACTORS[status].units(user)
         if units:
-            q |= Q(status=status, **{f"{unit_field}__in": units}) & ~Q(submitted_by=user)
+            branches.append(Q(status=status, **{f"{unit_field}__in": units}) & ~Q(submitted_by=user))
+    return branches
+
+
+def pending_states(user):
+    """The states of ``pending_q``'s items."""
+    states = [Status.RETURNED] if EDITOR.units(user) else []
+    return states + [status for status in REVIEW_STATES if ACTORS[status].units(user)]
+
+
+def pending_q(user, unit_field="unit"):
+    """Items waiting for ``user`` to act: returned drafts to fix, submissions to review."""
+    q = Q(pk__in=[])
+    for branch in pending_branches(user, unit_field):
+        q |= branch
     return q

@@ -128,6 +128,9 @@ class RiskPoint(Reviewable):
         indexes = [
             models.Index(fields=["round", "unit", "status"]),
             models.Index(fields=["round", "level"]),
+            # 待我处理: the first submissions of one state, read in order without sorting them all,
+            # and counted from the index alone (the unit and the submitter are in it too).
+            models.Index(fields=["status", "submitted_at", "id", "unit", "submitted_by"]),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(level__in=[1, 2, 3]), name="riskpoint_level_valid"),

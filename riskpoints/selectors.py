@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Min, Q, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -131,6 +132,18 @@ def register_for(user, model=RiskPoint, *, with_retired=False):
     asked for (or, with ``model=RiskTally``, the tallies of those same rows)."""
     qs = model.objects.for_user(user)
     return qs if with_retired else without_retired(qs)
+
+
+def register_counted(user, *, with_retired=False):
+    """(rows, count) to count ``register_for(user)`` by its tally fields (round, unit, post,
+    level, status, kind, carry decision, key area): on PostgreSQL its tallies (``RiskTally``)
+    and ``count(filter=…)`` adding up their ``n``; elsewhere the risk points and ``Count``.
+    The dashboards' per-unit, per-level and per-stage figures read a few thousand tallies
+    instead of a province's 300,000 rows."""
+    if connection.vendor == "postgresql":
+        return (register_for(user, RiskTally, with_retired=with_retired),
+                lambda **kw: Coalesce(Sum("n", **kw), 0))
+    return register_for(user, with_retired=with_retired), lambda **kw: Count("pk", **kw)
 
 
 def without_retired(qs):

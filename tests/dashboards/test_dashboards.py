@@ -17,6 +17,8 @@ from dashboards.registry import dashboard
 from dashboards.selection import Selection
 from review.choices import Action, Status
 from review.services import review_transition
+from review.workflow import pending_q
+from riskpoints.models import RiskPoint
 from tests.factories import PostFactory, PowerItemFactory, RiskPointFactory, RoundFactory, UnitFactory
 from tests.workflow import put_in_state
 
@@ -261,6 +263,23 @@ def test_the_page_shows_every_panel_with_its_numbers(programme, people, client_f
                   "审核积压", "与上年度比较", "每月新增风险点", "待我处理"):
         assert title in body
     assert body.count("<svg") > 10 and "chart-figures" in body
+
+
+def test_the_pending_list_is_the_first_fifty_by_submission_across_the_states(bureau, people, open_year, client_for):
+    """待我处理 reads each state in submission order and merges the reads: the same 50 items, in
+    the same order, as one sorted read of everything pending (never submitted: where the
+    database puts them)."""
+    now = timezone.now()
+    for i in range(70):
+        item = RiskPointFactory(unit=bureau.a if i % 2 else bureau.b)
+        RiskPoint.objects.filter(pk=item.pk).update(
+            status=Status.ACCEPTED if i % 3 else Status.LEADER_APPROVED,
+            submitted_at=None if i % 7 == 0 else now - datetime.timedelta(hours=(i * 37) % 70))
+    office = people.office
+    groups = {g["model"].model_name: g for g in client_for(office).get("/").context["groups"]}
+    expected = RiskPoint.objects.for_user(office).filter(pending_q(office)).order_by("submitted_at", "pk")
+    assert groups["riskpoint"]["count"] == expected.count() == 70
+    assert [item.pk for item in groups["riskpoint"]["items"]] == [item.pk for item in expected[:50]]
 
 
 def grow(bureau, people, n):

@@ -6,8 +6,9 @@ Bad input must end as a message or an ignored filter, never as a server error, s
   ``parse_ids``: only ASCII digits count (``str.isdigit()`` and ``int()`` also accept '²', '①'
   or '١'), and nothing beyond PostgreSQL's bigint reaches a query;
 - every form's text fields refuse control characters (PostgreSQL refuses NUL outright, and a
-  line break in a flowchart label broke the drawing): forms inherit ``GuardedForm`` or
-  ``GuardedModelForm``, or call ``guard_text_fields`` on a form they do not define;
+  line break in a flowchart label broke the drawing), and its choices of a row by id take ASCII
+  digits only, as ``parse_int`` does: forms inherit ``GuardedForm`` or ``GuardedModelForm``, or
+  call ``guard_text_fields`` on a form they do not define;
 - a search term from a query string goes through ``search_term``: a bad character is not worth
   an error message in a search box, so it is replaced.
 """
@@ -83,10 +84,31 @@ class ControlCharacterValidator:
         return isinstance(other, ControlCharacterValidator) and other.multiline == self.multiline
 
 
+def _ascii_id_choice(field):
+    """A choice of one row by its integer id takes ASCII digits only (Django hands the value to
+    ``int()``, which reads '１' or '①' as a number and picks a row nobody chose)."""
+    to_python = field.to_python
+
+    def strict(value):
+        if isinstance(value, str) and value.strip() and not _ASCII_INT.fullmatch(value.strip()):
+            raise ValidationError(field.error_messages["invalid_choice"], code="invalid_choice")
+        return to_python(value)
+
+    field.to_python = strict
+
+
+def _by_integer_id(field):
+    return (type(field) is forms.ModelChoiceField and not field.to_field_name
+            and field.queryset.model._meta.pk.get_internal_type() in ("AutoField", "BigAutoField"))
+
+
 def guard_text_fields(form):
-    """Make every text field of ``form`` refuse control characters (in place; a form's fields
-    are its own copies). Django's NUL check is replaced, so a NUL gets one message, ours."""
+    """Make every text field of ``form`` refuse control characters, and every choice of a row by
+    id refuse anything but ASCII digits (in place; a form's fields are its own copies). Django's
+    NUL check is replaced, so a NUL gets one message, ours."""
     for field in form.fields.values():
+        if _by_integer_id(field):
+            _ascii_id_choice(field)
         if isinstance(field, forms.CharField):
             multiline = isinstance(field.widget, forms.Textarea)
             field.validators = [

@@ -16,7 +16,8 @@ from hypothesis import given, settings, strategies as st
 
 from monitoring.models import RiskInformation
 from notices.models import Notification
-from org.inputs import BIGINT_MAX, TextGuardMixin, parse_ids, parse_int, search_term
+from org.inputs import BIGINT_MAX, GuardedForm, TextGuardMixin, parse_ids, parse_int, search_term
+from org.models import Unit
 from powers.flowchart import _dot_source, edge_label, render_flow_svg
 from powers.models import FlowEdge, FlowStep, PowerItem
 from review.choices import Status
@@ -301,3 +302,22 @@ def test_withdrawing_with_a_bad_reason_is_refused(people, power_a, client_for, r
     assert response.status_code in (200, 302, 400)
     publication.refresh_from_db()
     assert publication.state == PublicationState.PUBLISHED
+
+
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+@pytest.mark.parametrize("spell", [lambda pk: str(pk).translate(FULL_WIDTH), lambda pk: f"{pk}\u0660"])
+def test_a_choice_by_id_takes_ascii_digits_only(bureau, spell):
+    class Choose(GuardedForm):
+        unit = forms.ModelChoiceField(queryset=Unit.objects.all())
+
+    assert Choose({"unit": str(bureau.a.pk)}).is_valid()
+    form = Choose({"unit": spell(bureau.a.pk)})  # int() reads these as the same number
+    assert not form.is_valid() and "unit" in form.errors
+
+
+def test_the_dashboard_does_not_take_a_full_width_unit_for_a_unit(people, bureau, client_for):
+    response = client_for(people.office).get("/", {"unit": str(bureau.a.pk).translate(FULL_WIDTH)})
+    assert response.status_code == 200 and response.context["selection"].unit is None
+    assert "text-danger" in response.content.decode()

@@ -115,20 +115,24 @@ def _message(source, deadline, step):
         subject = _("提醒：%(kind)s“%(title)s”今天（%(due)s）到期") % names
     elif step.audience == "responsible":
         subject = _("逾期提醒：%(kind)s“%(title)s”已于 %(due)s 到期，逾期 %(days)s 天") % names
-    else:
+    elif deadline.unit_name:
         subject = _("逾期督办：%(unit)s的%(kind)s“%(title)s”已逾期 %(days)s 天（期限 %(due)s）") % names
+    else:
+        subject = _("逾期督办：%(kind)s“%(title)s”已逾期 %(days)s 天（期限 %(due)s）") % names
     body = _("期限：%(due)s。请打开链接办理。") % names
     return subject, body
 
 
 def _recipients(deadline, step):
-    if step.audience == "responsible":
-        people = deadline.responsible
-    else:
-        chain = deadline.escalation or ((), ())
-        people = chain[0] if step.audience == "head" else (chain[1] if len(chain) > 1 else ())
-    seen, unique = set(), []
-    for person in people:
+    """Who ``step`` tells: the responsible people, or a link of the escalation chain without
+    those an earlier link already tells (the office handling an item is its own unit head; a
+    head may also be the leader in charge), so nobody gets the same item twice in a day."""
+    chain = deadline.escalation or ((), ())
+    links = [deadline.responsible, chain[0], chain[1] if len(chain) > 1 else ()]
+    upto = {"responsible": 0, "head": 1, "office": 2}[step.audience]
+    told = {person.pk for link in links[:upto] for person in link if person is not None}
+    seen, unique = set(told), []
+    for person in links[upto]:
         if person is not None and person.pk not in seen and person.is_active:
             seen.add(person.pk)
             unique.append(person)

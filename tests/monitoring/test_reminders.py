@@ -56,3 +56,20 @@ def test_a_task_to_a_unit_reminds_its_heads_before_its_due_date(bureau, people):
     assert len(subjects(people.head_a)) == 1
     UnitTask.objects.filter(pk=task.pk).update(state="done")
     assert reminders_run(today=today + datetime.timedelta(days=9)) == 0
+
+
+def test_information_left_unassessed_reaches_each_person_once_a_run_with_a_clean_subject(bureau, people):
+    Cadence.objects.create(bureau=bureau.ju, kind="monitoring.information", before="1", working_days=False,
+                           overdue_every=3, escalate_head_after=1, escalate_office_after=2)
+    information_record(bureau=bureau.ju, channel="petition", content="来信反映", reporter="李先生",
+                       received_on=timezone.localdate() - datetime.timedelta(days=40))
+    people.leader_a.oversees.add(bureau.ju)  # the leader in charge of the office
+    reminders_run(today=timezone.localdate())
+    notes = Notification.objects.filter(kind__in=["reminder", "escalation"])
+    per_person = {}
+    for recipient, subject in notes.values_list("recipient", "subject"):
+        per_person.setdefault(recipient, []).append(subject)
+    assert per_person and all(len(subjects) == 1 for subjects in per_person.values()), per_person
+    assert all("：的" not in s for subjects in per_person.values() for s in subjects)
+    assert len(per_person[people.office.pk]) == 1  # its overdue reminder, not also an escalation to itself
+    assert per_person[people.leader_a.pk][0].startswith("逾期督办：风险信息研判“")

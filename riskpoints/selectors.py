@@ -1,19 +1,26 @@
 """Reads of risk points with the user's scope."""
 
+import hashlib
+
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count, Min, Q, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.template.loader import get_template
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from org.inputs import parse_int, search_term
 from org.keyset import keyset_page
-from org.models import Unit
+from org.models import Post, Unit
 from org.scoping import subtree_q, user_bureau
 from org.search import keyword_q
-from review.choices import PRINTED_STATES
+from controls.choices import LAYER_FIELDS
+from review.choices import PRINTED_STATES, STATUS_COLOURS
+
 
 from .choices import LEVEL_COLOURS, CarryDecision, RiskLevel
 from .models import RiskPoint, RiskTally, Round
@@ -54,7 +61,7 @@ def bureau_rounds(user):
 
 # The plan and its measures belong to the controls app above this one; pages here only read
 # them through the relation, by name.
-# What the paper forms show of each plan; the pages add the measures' evidence.
+# What the pages of a risk point's plan show; they add the measures' evidence.
 SHEET_PREFETCH = ("plan__measures__responsible", "plan__measures__supervisor",
                   "plan__direct_responsible", "plan__department_responsible", "plan__leader_responsible")
 PLAN_PREFETCH = (*SHEET_PREFETCH, "plan__measures__evidence")
@@ -64,54 +71,100 @@ def table_rows(user, round_, **filters):
     """The risk points of the paper forms (一览表, 登记表) in ``round_``, in their order."""
     return (
         register_for(user).filter(round=round_, **filters)
-        .select_related("unit", "post", "power", "step").prefetch_related(*SHEET_PREFETCH)
         .order_by("post__name", "power__code", "level", "code")
     )
 
 
-# The choice fields the paper forms show, labelled once per form (see ``_sheet_rows``).
+# The choice fields the paper forms show, labelled once per form (see ``sheet_rows``).
 SHEET_LABELS = ("level", "status", "kind", "key_area", "found_by")
+# The plan's person of each layer, keyed by the layer's value (``direct``, ``department``, ``leader``).
+SHEET_LAYERS = {str(layer.value): f"plan__{field}_id" for layer, field in LAYER_FIELDS.items()}
+# The columns of the paper forms, read as values: a form lists up to thousands of risk points.
+SHEET_VALUES = ("pk", "title", "description", "importance", "discretion", "probability", "harm", "post_id",
+                "power_id", "step__name", "plan__pk", *SHEET_LABELS, *SHEET_LAYERS.values())
 
 
-def _sheet_rows(rows):
-    """``rows`` ready for a paper form, which lists up to thousands of them in one page:
-    ``sheet_plan`` (the plan, or None where there is none yet, so that the template makes no
-    failed lookup per row), ``sheet_layers`` (the plan's three names, or dashes) and a
-    ``<field>_label`` for each of ``SHEET_LABELS``, translated once per form instead of by a
-    ``get_<field>_display`` call per row."""
-    rows = list(rows)
+def sheet_rows(rows):
+    """The risk points of ``rows`` (a ``table_rows`` query) as the paper forms show them, and what
+    they were drawn from (for ``sheet_key``). One dict a row: the fields of ``SHEET_VALUES``,
+    ``power`` (its name), ``step`` (its name), a ``<field>_label`` for each of ``SHEET_LABELS``
+    (translated once per form), ``status_colour``, the names of the plan's three layers
+    (``direct``, ``department``, ``leader``; a dash where none is named or there is no plan yet)
+    and ``measures`` (content, who carries it out, who supervises).
+
+    Values instead of model instances, and the few powers and people read once each: a unit's
+    一览表 lists thousands of rows, and building and rendering instances was most of its time.
+    Names still come from the models (``str(power)``, ``display_name``)."""
+    from controls.models import Measure  # the app above this one, read by name
+    from powers.models import PowerItem
+
+    read = list(rows.values_list(*SHEET_VALUES))
+    rows_query, rows = rows, [dict(zip(SHEET_VALUES, values)) for values in read]
+    measures = {}
+    measure_rows = list(
+        Measure.objects.filter(plan__risk_point__in=rows_query.order_by().values("pk")).order_by("order", "pk")
+        .values_list("plan_id", "content", "responsible_id", "supervisor_id")
+    ) if any(row["plan__pk"] for row in rows) else []
+    for measure in measure_rows:
+        measures.setdefault(measure[0], []).append(measure)
+    people = _people({row[f] for row in rows for f in SHEET_LAYERS.values()} |
+                     {person for m in measure_rows for person in m[2:]})
+    powers = {p.pk: str(p) for p in PowerItem.objects.filter(pk__in={row["power_id"] for row in rows} - {None})}
     labels = {name: {value: str(label) for value, label in RiskPoint._meta.get_field(name).flatchoices}
               for name in SHEET_LABELS}
-    for risk in rows:
-        plan = risk.sheet_plan = getattr(risk, "plan", None)
-        risk.sheet_layers = [person.display_name if person else "—" for _layer, person in plan.layers] if plan else ["—"] * 3
+    for row in rows:
+        row["power"] = powers.get(row["power_id"], "")
+        row["step"] = row["step__name"] or ""
         for name, names in labels.items():
-            value = getattr(risk, name)
-            setattr(risk, f"{name}_label", names.get(value, value))
-    return rows
+            row[f"{name}_label"] = names.get(row[name], row[name])
+        row["status_colour"] = STATUS_COLOURS[row["status"]]
+        for layer, field in SHEET_LAYERS.items():
+            row[layer] = people.get(row[field], "—")
+        row["measures"] = [{"content": content, "responsible": people.get(responsible, ""),
+                            "supervisor": people.get(supervisor, "")}
+                           for _plan, content, responsible, supervisor in measures.get(row["plan__pk"], ())]
+    return rows, (read, measure_rows, people, powers)
+
+
+def sheet_key(template_name, *shown):
+    """What a page's ``{% cache %}`` keeps a drawn paper form under: a digest of everything the
+    form is drawn from (``shown``: its headings and what ``sheet_rows`` read, names included),
+    the language (the labels' and the template's) and the source of its template. A change to any of them draws the form anew, so a
+    kept form is never stale; what it saves is drawing thousands of rows again."""
+    source = get_template(template_name).template.source
+    return hashlib.blake2b(repr((get_language(), source, shown)).encode(), digest_size=16).hexdigest()
+
+
+def _people(ids):
+    """{user id: display name} of ``ids``."""
+    return {user.pk: user.display_name for user in get_user_model().objects.filter(pk__in=ids - {None})}
 
 
 def is_draft_print(items):
-    """Paper carries the 草稿 mark when any item on it is not yet accepted or published."""
-    return any(item.status not in PRINTED_STATES for item in items)
+    """Paper carries the 草稿 mark when any item on it (a model instance or a ``sheet_rows``
+    row) is not yet accepted or published."""
+    return any((item["status"] if isinstance(item, dict) else item.status) not in PRINTED_STATES for item in items)
 
 
 def unit_table(user, unit, round_, rows=None):
     """岗位权力行使廉政风险防控一览表 of ``unit``: its risk points grouped by post; ``rows``, when
     given, are some of ``table_rows`` (the page's 关键岗位 / 重点领域 filter)."""
     if rows is None:
-        rows = table_rows(user, round_, unit=unit) if round_ else []
-    rows = _sheet_rows(rows)
+        rows = table_rows(user, round_, unit=unit) if round_ else RiskPoint.objects.none()
+    rows, read = sheet_rows(rows)
+    posts = Post.objects.in_bulk({risk["post_id"] for risk in rows} - {None})
     groups = {}
     for risk in rows:
-        groups.setdefault(risk.post, []).append(risk)
+        groups.setdefault(posts.get(risk["post_id"]), []).append(risk)
+    shown_posts = [(p.pk, p.name, p.get_tier_display(), p.is_key) if p else None for p in groups]
     return {"unit": unit, "round": round_, "groups": list(groups.items()), "draft": is_draft_print(rows),
-            "item_count": len(rows), "year_query": year_query(round_)}
+            "item_count": len(rows), "year_query": year_query(round_),
+            "sheet_key": sheet_key("documents/_unit_table_sheet.html", unit.name, str(round_ or ""), shown_posts, read)}
 
 
 def post_register(user, post, round_):
     """岗位廉政风险防控登记表 of ``post``."""
-    rows = _sheet_rows(table_rows(user, round_, post=post)) if round_ else []
+    rows = sheet_rows(table_rows(user, round_, post=post))[0] if round_ else []
     return {"post": post, "round": round_, "risks": rows, "draft": is_draft_print(rows), "item_count": len(rows),
             "holders": list(post.holders.filter(is_active=True)), "year_query": year_query(round_)}
 

@@ -135,7 +135,7 @@ def test_the_unit_table_filters_and_counts_by_key_post_and_area(people, bureau, 
 
     def titles(query):
         response = client.get(url, query)
-        return {r.title for _post, risks in response.context["groups"] for r in risks}, response
+        return {r["title"] for _post, risks in response.context["groups"] for r in risks}, response
 
     shown, response = titles({})
     assert shown == {"压低罚款", "巡查走过场", "专项资金挪用"}

@@ -1,6 +1,9 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 
+from controls.models import ControlPlan, Measure
 from riskpoints.models import RiskPoint
 from tests.factories import RiskPointFactory
 
@@ -59,13 +62,47 @@ def test_register_query_count_is_constant(people, bureau, client_for, django_ass
         assert client.get(reverse("riskpoints:list"), {"ordering": "-level"}).status_code == 200
 
 
+def planned(risk, people, *contents):
+    """A plan for ``risk`` with its three layers and a measure of each of ``contents``."""
+    plan = ControlPlan.objects.create(risk_point=risk, direct_responsible=people.staff_a,
+                                      department_responsible=people.head_a, leader_responsible=people.leader_a)
+    for content in contents:
+        Measure.objects.create(plan=plan, kind="control", content=content, responsible=people.staff_a,
+                               supervisor=people.head_a, due_date=datetime.date(2026, 12, 31))
+    return plan
+
+
 @pytest.mark.parametrize("size", [1, 15])
 def test_unit_table_query_count_is_constant(people, bureau, client_for, django_assert_num_queries, size):
-    RiskPointFactory.create_batch(size, unit=bureau.a)
+    for risk in RiskPointFactory.create_batch(size, unit=bureau.a):
+        planned(risk, people, "双人执法", "全程记录")
     client = client_for(people.office)
     client.get(reverse("riskpoints:unit_table", args=[bureau.a.pk]))
     with django_assert_num_queries(TABLE_QUERIES):
         assert client.get(reverse("riskpoints:unit_table", args=[bureau.a.pk])).status_code == 200
+
+
+def test_a_kept_unit_table_is_drawn_anew_after_any_change_it_shows(people, bureau, client_for):
+    """The table's rows are kept drawn under a digest of what they show (``sheet_key``): a change
+    made anywhere, even by a bulk update that sends no signal, shows at once."""
+    risk = RiskPointFactory(unit=bureau.a, title="审核走过场")
+    plan = planned(risk, people, "双人执法")
+    client = client_for(people.office)
+
+    def table():
+        page = client.get(reverse("riskpoints:unit_table", args=[bureau.a.pk])).content.decode()
+        return page[page.index("unit-table"):page.index("</table>")]
+
+    first = table()
+    assert "双人执法" in first and people.head_a.display_name in first and table() == first
+    RiskPoint.objects.filter(pk=risk.pk).update(title="审核流于形式")
+    Measure.objects.filter(plan=plan).update(content="双人执法、记录仪全程摄录")
+    type(people.leader_a).objects.filter(pk=people.leader_a.pk).update(real_name="改名的分管领导")
+    again = table()
+    assert "审核流于形式" in again and "记录仪全程摄录" in again and "改名的分管领导" in again
+    assert "<strong>审核走过场</strong>" not in again and "<strong>审核走过场</strong>" in first
+    RiskPointFactory(unit=bureau.a, title="另一岗位的风险")
+    assert "另一岗位的风险" in table()
 
 
 def test_tables_are_scoped(people, bureau, client_for):
@@ -102,4 +139,4 @@ def test_flow_step_markers_link_to_the_register(people, bureau, power_a, client_
 
 
 REGISTER_QUERIES = 18
-TABLE_QUERIES = 16  # the rows, their counts by level, key post and key area, the year selector and the posts' registers
+TABLE_QUERIES = 17  # the rows, their measures, people and powers, their counts by level, key post and key area, the year selector and the posts' registers

@@ -21,6 +21,8 @@ from django.core.validators import MaxLengthValidator, ProhibitNullCharactersVal
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
+from .widgets import quick_selects
+
 BIGINT_MAX = 2**63 - 1
 
 _ASCII_INT = re.compile(r"[0-9]{1,19}")
@@ -122,11 +124,12 @@ def guard_text_fields(form):
 
 
 class TextGuardMixin:
-    """For every form of the project: text fields refuse control characters."""
+    """For every form of the project: text fields refuse control characters (and drop-downs are
+    written out quickly, ``org.widgets.quick_selects``)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        guard_text_fields(self)
+        quick_selects(guard_text_fields(self))
 
 
 class GuardedForm(TextGuardMixin, forms.Form):

@@ -6,7 +6,6 @@ from org.choices import PostTier
 from org.inputs import BIGINT_MAX
 from org.models import Post, Unit
 from org.scoping import user_bureau, visible_unit_ids
-from org.widgets import QuickSelect
 from review.choices import Status
 from review.filters import ListFilterSet, stage_filter
 
@@ -22,8 +21,8 @@ NO_POST = "none"  # the tier filter's choice for department- and unit-level find
 class RiskPointFilter(ListFilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
     round = django_filters.ModelChoiceFilter(label=_("年度"), queryset=Round.objects.none(), empty_label=None)
-    unit = django_filters.ModelChoiceFilter(label=_("单位"), queryset=Unit.objects.none(), method="in_unit", widget=QuickSelect)
-    post = django_filters.ModelChoiceFilter(label=_("岗位"), queryset=Post.objects.none(), widget=QuickSelect)
+    unit = django_filters.ModelChoiceFilter(label=_("单位"), queryset=Unit.objects.none(), method="in_unit")
+    post = django_filters.ModelChoiceFilter(label=_("岗位"), queryset=Post.objects.none())
     level = django_filters.ChoiceFilter(label=_("等级"), choices=RiskLevel.choices)
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=RiskKind.choices)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Status.choices)

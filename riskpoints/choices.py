@@ -96,6 +96,8 @@ FACTORS = {
 }
 FACTOR_NAMES = tuple(FACTORS)
 GRADES = [(3, _("高")), (2, _("中")), (1, _("低"))]
+# The two heat maps of the dashboards: each crosses one factor (its rows) with another (its columns).
+HEATMAPS = (("probability", "harm"), ("importance", "discretion"))
 
 
 class ExportState(models.TextChoices):

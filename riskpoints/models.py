@@ -255,6 +255,44 @@ class RiskTally(models.Model):
         return f"{self.round_id}/{self.unit_id}/{self.level}: {self.n}"
 
 
+class RiskProfile(models.Model):
+    """How many risk points of one round, unit and carry decision share one cell of a heat map
+    (``axis`` names its two factors, ``a`` and ``b`` are their grades), or, on the axis
+    ``month``, were registered new (not carried over) in one local month (``a`` = YYYYMM).
+
+    Kept like ``RiskTally`` by triggers on PostgreSQL (migration 0008), in the same statement
+    as every change, so the dashboards' heat maps, monthly trend and changes over the year add
+    up a few thousand rows instead of grouping a province's 300,000. The month is the one of
+    ``ZONE``: with another ``TIME_ZONE`` the dashboards count the rows themselves
+    (``riskpoints.panels``). Derived data: no history of its own.
+    """
+
+    MONTH = "month"
+    ZONE = "Asia/Shanghai"
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    carry_decision = models.CharField(max_length=20)
+    axis = models.CharField(max_length=40)
+    a = models.PositiveIntegerField()
+    b = models.PositiveSmallIntegerField()
+    n = models.IntegerField(default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "unit"
+
+    PROFILE_FIELDS = ("round_id", "unit_id", "carry_decision", "axis", "a", "b")
+
+    class Meta:
+        verbose_name = _("风险点分布计数")
+        verbose_name_plural = _("风险点分布计数")
+        constraints = [models.UniqueConstraint(fields=["round", "unit", "carry_decision", "axis", "a", "b"],
+                                               name="riskpoints_riskprofile_key")]
+
+    def __str__(self):
+        return f"{self.round_id}/{self.unit_id}/{self.axis} {self.a}-{self.b}: {self.n}"
+
+
 def _export_file_name(instance, filename):
     return f"exports/riskpoints/{uuid.uuid4().hex}.xlsx"
 

@@ -1,14 +1,17 @@
 """The risk register's dashboard panels: heat maps of the assessment factors, the spread of
 levels, the monthly trend, this year against last, and what a unit still has to confirm.
 
-Every figure is counted in the database over ``register_for(user)`` (or, for the figures by
-unit, level, stage and kind, over its tallies: ``register_counted``), so nobody counts what
-they may not open, and each links to the register filtered to exactly the rows it counts.
+Every figure is counted in the database over ``register_for(user)`` (or over the tallies of
+those rows the database keeps: ``register_counted`` for the figures by unit, level, stage and
+kind, ``RiskProfile`` for the heat maps, the trend and the year's changes), so nobody counts
+what they may not open, and each links to the register filtered to exactly the rows it counts.
 """
 
 import datetime
 
-from django.db.models import Count, Q
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,9 +20,9 @@ from dashboards.charts import columns, heat, segments
 from dashboards.registry import Panel
 from org.choices import PostTier
 
-from .choices import FACTOR_NAMES, GRADES, LEVEL_COLOURS, CarryDecision, RiskKind, RiskLevel
+from .choices import FACTOR_NAMES, GRADES, HEATMAPS, LEVEL_COLOURS, CarryDecision, RiskKind, RiskLevel
 from .filters import NO_POST
-from .models import RiskPoint
+from .models import RiskPoint, RiskProfile
 from .selectors import register_counted, register_for
 
 LEVELS = tuple(RiskLevel)
@@ -29,11 +32,8 @@ def level_counts(count):
     return {f"l{lvl}": count(filter=Q(level=lvl)) for lvl in LEVELS}
 
 
-HEATMAPS = (("probability", "harm"), ("importance", "discretion"))
-
-
-def _register(user, selection, **kw):
-    return selection.scope(register_for(user, **kw).filter(round=selection.round))
+def _register(user, selection, model=RiskPoint, **kw):
+    return selection.scope(register_for(user, model, **kw).filter(round=selection.round))
 
 
 def _counted(user, selection):
@@ -55,42 +55,96 @@ def _midnight(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def _profile(user, selection):
-    """The selection's register (retired risk points included) counted by the four factors and
-    the carry decision, with the new ones (no previous) and the new ones registered in each
-    month of the range: one grouped query (at most 81 × 5 groups) that the heat maps, the
-    monthly trend and the year's changes all add up, instead of one pass over a province's
-    300,000 rows each. Kept on the selection for the rest of the page.
+def _axis(factors):
+    return "-".join(factors)
 
-    Each month runs from its first local midnight to the next month's, the last to the end of
-    ``date_to``: comparing the stored time with the bounds is cheaper than converting every
-    row's time to a local month."""
+
+def _profile(user, selection):
+    """What the heat maps, the monthly trend and the year's changes show of the selection's
+    register, added up once and kept on the selection for the rest of the page:
+    ``cells[factors][(a, b)]`` and ``months`` (new risk points registered in each month of the
+    range) count what is in force; ``new`` the risk points of the year not carried over and in
+    force; ``carried`` every risk point by its carry decision, the retired included."""
     kept = selection.__dict__.setdefault("_register_profile", {})
     if user.pk not in kept:
-        months = selection.months
-        edges = [_midnight(first) for first in months] + [_midnight(selection.date_to + datetime.timedelta(days=1))]
-        new = Q(previous__isnull=True)
-        kept[user.pk] = list(_register(user, selection, with_retired=True).values(*FACTOR_NAMES, "carry_decision").annotate(
-            n=Count("pk"), new=Count("pk", filter=new),
-            **{f"m{i}": Count("pk", filter=new & Q(created_at__gte=edges[i], created_at__lt=edges[i + 1]))
-               for i in range(len(months))}))
+        if _tallies_answer(selection):
+            profile = _profile_from_tallies(_register(user, selection, RiskProfile, with_retired=True), selection)
+        else:
+            profile = _profile_from_rows(_register(user, selection, with_retired=True), selection)
+        kept[user.pk] = profile
     return kept[user.pk]
 
 
-def _in_force(groups):
-    return [g for g in groups if g["carry_decision"] != CarryDecision.RETIRED]
+def _tallies_answer(selection):
+    """Whether the tallies (``RiskProfile``) count what the rows would: on PostgreSQL, in the
+    zone the triggers count months in, and for a range ending with a month (or today: nothing
+    is registered later), as the tallies count whole months."""
+    last = selection.date_to
+    return (connection.vendor == "postgresql" and settings.TIME_ZONE == RiskProfile.ZONE
+            and (last >= selection.today or (last + datetime.timedelta(days=1)).day == 1))
+
+
+def _empty_profile(selection):
+    return {"cells": {factors: {} for factors in HEATMAPS}, "months": [0] * len(selection.months), "new": 0,
+            "carried": {}}
+
+
+def _add(counts, key, n):
+    counts[key] = counts.get(key, 0) + n
+
+
+def _profile_from_tallies(tallies, selection):
+    """One grouped read of a few thousand tally rows."""
+    profile = _empty_profile(selection)
+    month_index = {int(f"{first:%Y%m}"): i for i, first in enumerate(selection.months)}
+    axes = {_axis(factors): factors for factors in HEATMAPS}
+    first_axis = _axis(HEATMAPS[0])
+    for t in tallies.values("carry_decision", "axis", "a", "b").annotate(total=Sum("n")).order_by():
+        in_force = t["carry_decision"] != CarryDecision.RETIRED
+        if t["axis"] == RiskProfile.MONTH:
+            if in_force:
+                profile["new"] += t["total"]
+                if t["a"] in month_index:
+                    profile["months"][month_index[t["a"]]] += t["total"]
+        else:
+            if in_force:
+                _add(profile["cells"][axes[t["axis"]]], (t["a"], t["b"]), t["total"])
+            if t["axis"] == first_axis:  # every risk point is in one cell of each map
+                _add(profile["carried"], t["carry_decision"], t["total"])
+    return profile
+
+
+def _profile_from_rows(rows, selection):
+    """One grouped count of the rows (at most 81 × 5 groups). Each month runs from its first
+    local midnight to the next month's, the last to the end of ``date_to``: comparing the
+    stored time with the bounds is cheaper than converting every row's time to a local month."""
+    months = selection.months
+    edges = [_midnight(first) for first in months] + [_midnight(selection.date_to + datetime.timedelta(days=1))]
+    new = Q(previous__isnull=True)
+    groups = rows.values(*FACTOR_NAMES, "carry_decision").annotate(
+        n=Count("pk"), new=Count("pk", filter=new),
+        **{f"m{i}": Count("pk", filter=new & Q(created_at__gte=edges[i], created_at__lt=edges[i + 1]))
+           for i in range(len(months))}).order_by()
+    profile = _empty_profile(selection)
+    for g in groups:
+        _add(profile["carried"], g["carry_decision"], g["n"])
+        if g["carry_decision"] == CarryDecision.RETIRED:
+            continue
+        profile["new"] += g["new"]
+        for factors in HEATMAPS:
+            _add(profile["cells"][factors], tuple(g[f] for f in factors), g["n"])
+        for i in range(len(months)):
+            profile["months"][i] += g[f"m{i}"]
+    return profile
 
 
 def heatmaps(user, selection):
     if selection.round is None:
         return None
-    groups = _in_force(_profile(user, selection))
+    cells = _profile(user, selection)["cells"]
     maps = []
     for rows_factor, cols_factor in HEATMAPS:
-        counts = {}
-        for g in groups:
-            key = (g[rows_factor], g[cols_factor])
-            counts[key] = counts.get(key, 0) + g["n"]
+        counts = cells[(rows_factor, cols_factor)]
         top = max(counts.values(), default=0)
         maps.append({
             "rows_label": RiskPoint._meta.get_field(rows_factor).verbose_name,
@@ -146,13 +200,12 @@ def trend(user, selection):
     if selection.round is None:
         return None
     months = selection.months
-    groups = _in_force(_profile(user, selection))
-    counted = {f"m{i}": sum(g[f"m{i}"] for g in groups) for i in range(len(months))}
+    counted = _profile(user, selection)["months"]
     points = []
     for i, first in enumerate(months):
         following = months[i + 1] if i + 1 < len(months) else None
         end = following - datetime.timedelta(days=1) if following else selection.date_to
-        points.append({"label": f"{first:%Y-%m}", "short": f"{first:%m}", "n": counted[f"m{i}"],
+        points.append({"label": f"{first:%Y-%m}", "short": f"{first:%m}", "n": counted[i],
                        "url": selection.link("riskpoints:list", origin="new", registered_from=first.isoformat(),
                                              registered_to=end.isoformat())})
     return {"bars": columns(points), "colour": "#0d6efd", "caption": _("每月新增风险点")}
@@ -167,11 +220,8 @@ def years(user, selection):
     rows, count = register_counted(user)
     base = selection.scope(rows.filter(round__in=rounds))
     counts = {g["round_id"]: g for g in base.values("round_id").annotate(every=count(), **level_counts(count))}
-    groups = _profile(user, selection)
-    new = sum(g["new"] for g in _in_force(groups))
-    carried = {}
-    for g in groups:
-        carried[g["carry_decision"]] = carried.get(g["carry_decision"], 0) + g["n"]
+    profile = _profile(user, selection)
+    new, carried = profile["new"], profile["carried"]
     def cells(level=None):
         key = f"l{level}" if level else "every"
         return [{"n": counts.get(r.pk, {}).get(key, 0),

@@ -227,6 +227,50 @@ def test_trend_counts_new_risk_points_by_month(programme, people, bureau):
     assert next(b["n"] for b in bars if b["label"] == month) == 1
 
 
+def _registered_on(risk, day):
+    """Move ``risk``'s registration to noon of ``day``, local time."""
+    when = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+    RiskPoint.objects.filter(pk=risk.pk).update(created_at=when)
+
+
+def _past_month(day):
+    """Day ``day`` of the month before last."""
+    return (TODAY.replace(day=1) - 40 * DAY).replace(day=day)
+
+
+@pytest.mark.parametrize("query", [{}, {"unit": "a"}, {"date_to": "month end"}, {"date_from": "month end"}])
+def test_the_heat_maps_trend_and_changes_read_from_tallies_equal_a_count_of_the_rows(programme, people, bureau, query):
+    """On PostgreSQL the dashboards add up ``RiskProfile``; a count of the rows gives the same."""
+    from riskpoints import panels
+    from riskpoints.models import RiskProfile
+
+    assert connection.vendor == "postgresql"
+    _registered_on(programme.risks.b2, _past_month(10))
+    _registered_on(programme.risks.a2, _past_month(20))
+    month_end = (TODAY.replace(day=1) - 10 * DAY).replace(day=1) - DAY
+    query = {k: bureau.a.pk if v == "a" else month_end.isoformat() if v == "month end" else v for k, v in query.items()}
+    selection = Selection(people.office, query)
+    assert panels._tallies_answer(selection)
+    rows = panels._register(people.office, selection, with_retired=True)
+    tallies = panels._register(people.office, selection, RiskProfile, with_retired=True)
+    profile = panels._profile_from_tallies(tallies, selection)
+    assert profile == panels._profile_from_rows(rows, selection)
+    assert sum(profile["carried"].values()) == rows.count()
+
+
+def test_a_range_ending_within_a_past_month_counts_the_rows_up_to_its_last_day(programme, people, bureau, settings):
+    _registered_on(programme.risks.b2, _past_month(10))
+    _registered_on(programme.risks.a2, _past_month(20))
+    bars = figures_of(people.office, date_to=_past_month(15).isoformat())["risk_trend"]["bars"]
+    assert bars[-1]["label"] == _past_month(1).strftime("%Y-%m") and bars[-1]["n"] == 1  # a2 came after the 15th
+    assert figures_of(people.office)["risk_trend"]["bars"][-3]["n"] == 2
+    from riskpoints import panels
+
+    assert not panels._tallies_answer(Selection(people.office, {"date_to": _past_month(15).isoformat()}))
+    settings.TIME_ZONE = "UTC"  # the tallies count months of Asia/Shanghai
+    assert not panels._tallies_answer(Selection(people.office))
+
+
 def test_the_progress_table_sorts_by_a_column_and_keeps_the_selection(programme, people, client_for, bureau):
     f = figures_of(people.office, sort="-m_overdue")
     assert [r["label"] for r in f["progress"]["rows"]] == ["规划执法大队", "东城区执法大队", "防控办"]

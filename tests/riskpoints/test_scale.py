@@ -1,18 +1,21 @@
 """The register at a province's scale: tallies kept by the database, keyset pages, indexed search."""
 
+import collections
+import datetime
 import itertools
 
 import pytest
 from django.db import connection
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
 
 from controls.services import round_open
 from org.keyset import encode, keyset_page
 from review.choices import Action, Status
 from review.services import review_delete, review_transition
-from riskpoints.choices import CarryDecision
-from riskpoints.models import RiskPoint, RiskTally
+from riskpoints.choices import HEATMAPS, CarryDecision
+from riskpoints.models import RiskPoint, RiskProfile, RiskTally
 from riskpoints.selectors import register_for, search_q
 from riskpoints.services import risk_carry_decide, risk_create, risk_create_many, risk_update
 from tests.factories import PostFactory, RiskPointFactory, RoundFactory
@@ -29,6 +32,28 @@ def direct_counts():
     return {tuple(r[k] for k in KEY): r["n"] for r in RiskPoint.objects.values(*KEY).annotate(n=Count("pk")).order_by()}
 
 
+def profiles():
+    return {tuple(getattr(t, f) for f in RiskProfile.PROFILE_FIELDS): t.n for t in RiskProfile.objects.exclude(n=0)}
+
+
+def direct_profiles():
+    """The profile tallies counted from the rows by hand: each risk point in one cell of each
+    heat map and, when new, in its local month of registration."""
+    counts = collections.Counter()
+    for r in RiskPoint.objects.all():
+        where = (r.round_id, r.unit_id, r.carry_decision)
+        for factors in HEATMAPS:
+            counts[(*where, "-".join(factors), *(getattr(r, f) for f in factors))] += 1
+        if r.previous_id is None:
+            counts[(*where, RiskProfile.MONTH, int(timezone.localtime(r.created_at).strftime("%Y%m")), 0)] += 1
+    return dict(counts)
+
+
+def assert_tallied(steps):
+    assert tallies() == direct_counts(), steps
+    assert profiles() == direct_profiles(), steps
+
+
 def data(bureau, **over):
     return {"unit": bureau.a, "kind": "system", "finding_level": "department", "found_by": "self",
             "title": "审核走过场", "description": "审核不到位。", "importance": 2, "discretion": 2,
@@ -37,7 +62,8 @@ def data(bureau, **over):
 
 def test_tallies_equal_a_direct_count_after_every_kind_of_change(people, bureau):
     """Create, bulk import, edit, transition, carry over, confirm, retire, delete: after each,
-    the tallies the triggers keep are exactly a GROUP BY of the risk points."""
+    the tallies the triggers keep (``RiskTally``, ``RiskProfile``) are exactly a count of the
+    risk points."""
     assert connection.vendor == "postgresql"
     RoundFactory(bureau=bureau.ju, year=2030)
     steps = []
@@ -54,21 +80,25 @@ def test_tallies_equal_a_direct_count_after_every_kind_of_change(people, bureau)
     steps.append("transition")
     RiskPoint.objects.filter(round=first.round).update(status=Status.PUBLISHED)  # a bulk update as compile does
     steps.append("bulk update")
-    assert tallies() == direct_counts(), steps
+    assert_tallied(steps)
+    RiskPoint.objects.filter(pk=first.pk).update(created_at=first.created_at - datetime.timedelta(days=40), harm=3)
+    steps.append("registered earlier")
+    assert_tallied(steps)
     _, carried = round_open(actor=people.office, year=2031)
     assert carried == 5
     steps.append("carry over")
-    assert tallies() == direct_counts(), steps
+    assert_tallied(steps)
     new = list(RiskPoint.objects.filter(round__year=2031).order_by("pk"))
     risk_carry_decide(risk=new[0], actor=people.staff_a, decision=CarryDecision.RETIRED, lock_version=new[0].lock_version)
     risk_carry_decide(risk=new[1], actor=people.staff_a, decision=CarryDecision.UNCHANGED, lock_version=new[1].lock_version)
     steps.append("retire / confirm")
-    assert tallies() == direct_counts(), steps
+    assert_tallied(steps)
     draft = risk_create(actor=people.staff_a, data=data(bureau, title="将删除"))
     review_delete(item=draft, actor=people.staff_a)
     steps.append("delete")
-    assert tallies() == direct_counts(), steps
+    assert_tallied(steps)
     assert sum(tallies().values()) == RiskPoint.objects.count() == 10
+    assert sum(n for key, n in profiles().items() if key[3] == "probability-harm") == 10
 
 
 def register_figures(client, **params):

@@ -113,6 +113,8 @@ class User(AbstractUser):
     def __str__(self):
         return self.display_name
 
+    NAME_FIELDS = ("real_name", "first_name", "last_name", "username")  # what ``display_name`` is made of
+
     @property
     def display_name(self):
         return self.real_name or self.get_full_name() or self.username

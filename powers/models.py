@@ -79,6 +79,8 @@ class PowerItem(Reviewable):
     def __str__(self):
         return f"{self.name}（{self.sub_item}）" if self.sub_item else self.name
 
+    NAME_FIELDS = ("name", "sub_item")  # what ``__str__`` is made of
+
     @property
     def time_limit_warnings(self):
         """Advice on the promised limit (P8: at least a third shorter); never a refusal."""

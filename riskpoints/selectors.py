@@ -4,12 +4,14 @@ import hashlib
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Min, Q, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.template.loader import get_template
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -85,10 +87,9 @@ SHEET_VALUES = ("pk", "title", "description", "importance", "discretion", "proba
 
 
 def sheet_rows(rows):
-    """The risk points of ``rows`` (a ``table_rows`` query) as the paper forms show them, and what
-    they were drawn from (for ``sheet_key``). One dict a row: the fields of ``SHEET_VALUES``,
-    ``power`` (its name), ``step`` (its name), a ``<field>_label`` for each of ``SHEET_LABELS``
-    (translated once per form), ``status_colour``, the names of the plan's three layers
+    """The risk points of ``rows`` (a ``table_rows`` query) as the paper forms show them. One
+    dict a row: the fields of ``SHEET_VALUES``, ``power`` (its name), ``step`` (its name), a
+    ``<field>_label`` for each of ``SHEET_LABELS`` (translated once per form), ``status_colour``, the names of the plan's three layers
     (``direct``, ``department``, ``leader``; a dash where none is named or there is no plan yet)
     and ``measures`` (content, who carries it out, who supervises).
 
@@ -98,8 +99,7 @@ def sheet_rows(rows):
     from controls.models import Measure  # the app above this one, read by name
     from powers.models import PowerItem
 
-    read = list(rows.values_list(*SHEET_VALUES))
-    rows_query, rows = rows, [dict(zip(SHEET_VALUES, values)) for values in read]
+    rows_query, rows = rows, [dict(zip(SHEET_VALUES, values)) for values in rows.values_list(*SHEET_VALUES)]
     measures = {}
     measure_rows = list(
         Measure.objects.filter(plan__risk_point__in=rows_query.order_by().values("pk")).order_by("order", "pk")
@@ -123,16 +123,56 @@ def sheet_rows(rows):
         row["measures"] = [{"content": content, "responsible": people.get(responsible, ""),
                             "supervisor": people.get(supervisor, "")}
                            for _plan, content, responsible, supervisor in measures.get(row["plan__pk"], ())]
-    return rows, (read, measure_rows, people, powers)
+    return rows
 
 
 def sheet_key(template_name, *shown):
     """What a page's ``{% cache %}`` keeps a drawn paper form under: a digest of everything the
-    form is drawn from (``shown``: its headings and what ``sheet_rows`` read, names included),
-    the language (the labels' and the template's) and the source of its template. A change to any of them draws the form anew, so a
-    kept form is never stale; what it saves is drawing thousands of rows again."""
+    form is drawn from (``shown``: its headings and ``sheet_digest``), the language (the
+    labels' and the template's) and the source of its template. A change to any of them draws
+    the form anew, so a kept form is never stale; what it saves is drawing thousands of rows."""
     source = get_template(template_name).template.source
     return hashlib.blake2b(repr((get_language(), source, shown)).encode(), digest_size=16).hexdigest()
+
+
+def _sheet_sources(rows):
+    """The values a sheet of ``rows`` is drawn from by ``sheet_rows``: each row's columns with
+    its order, post, power and the fields the people and power names are made of, and its
+    measures'."""
+    from controls.models import Measure  # the app above this one, read by name
+    from powers.models import PowerItem
+
+    def names(person):
+        return [f"{person}__{field}" for field in get_user_model().NAME_FIELDS]
+
+    people = [name for field in SHEET_LAYERS.values() for name in names(field.removesuffix("_id"))]
+    row_values = rows.order_by().values(*SHEET_VALUES, "code", "power__code", "post__name", "post__tier", "post__is_key",
+                             *(f"power__{field}" for field in PowerItem.NAME_FIELDS), *people)
+    measures = Measure.objects.filter(plan__risk_point__in=rows.order_by().values("pk")).values(
+        "plan_id", "order", "pk", "content", *names("responsible"), *names("supervisor"))
+    return row_values, measures.order_by()
+
+
+def sheet_digest(rows):
+    """A digest of all a sheet of ``rows`` shows (``_sheet_sources``): on PostgreSQL made by the
+    database in one query (an md5 of each source's rows as text, in the order of their ids:
+    the sheet's order follows from the values), so that a kept sheet costs no read of its rows;
+    elsewhere the values themselves."""
+    sources = _sheet_sources(rows)
+    if connection.vendor != "postgresql":
+        return [list(source) for source in sources]
+    parts, params = [], []
+    for source in sources:
+        try:
+            sql, source_params = source.query.sql_with_params()
+        except EmptyResultSet:  # ``none()``: no year opened yet
+            parts.append("NULL")
+            continue
+        parts.append(f"(SELECT md5(string_agg(t::text, '|' ORDER BY t.pk)) FROM ({sql}) t)")
+        params.extend(source_params)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        return cursor.fetchone()
 
 
 def _people(ids):
@@ -148,23 +188,29 @@ def is_draft_print(items):
 
 def unit_table(user, unit, round_, rows=None):
     """岗位权力行使廉政风险防控一览表 of ``unit``: its risk points grouped by post; ``rows``, when
-    given, are some of ``table_rows`` (the page's 关键岗位 / 重点领域 filter)."""
+    given, are some of ``table_rows`` (the page's 关键岗位 / 重点领域 filter).
+
+    ``groups`` is read only when the page draws the table: a kept drawing (``sheet_key``, a
+    digest of what it shows made in the database) needs no row read back."""
     if rows is None:
         rows = table_rows(user, round_, unit=unit) if round_ else RiskPoint.objects.none()
-    rows, read = sheet_rows(rows)
-    posts = Post.objects.in_bulk({risk["post_id"] for risk in rows} - {None})
-    groups = {}
-    for risk in rows:
-        groups.setdefault(posts.get(risk["post_id"]), []).append(risk)
-    shown_posts = [(p.pk, p.name, p.get_tier_display(), p.is_key) if p else None for p in groups]
-    return {"unit": unit, "round": round_, "groups": list(groups.items()), "draft": is_draft_print(rows),
-            "item_count": len(rows), "year_query": year_query(round_),
-            "sheet_key": sheet_key("documents/_unit_table_sheet.html", unit.name, str(round_ or ""), shown_posts, read)}
+
+    def groups():
+        grouped = {}
+        for risk in sheet_rows(rows):
+            grouped.setdefault(risk["post_id"], []).append(risk)
+        posts = Post.objects.in_bulk(set(grouped) - {None})
+        return [(posts.get(post_id), risks) for post_id, risks in grouped.items()]
+
+    summary = rows.aggregate(n=Count("pk"), unprinted=Count("pk", filter=~Q(status__in=PRINTED_STATES)))
+    return {"unit": unit, "round": round_, "groups": SimpleLazyObject(groups), "draft": bool(summary["unprinted"]),
+            "item_count": summary["n"], "year_query": year_query(round_),
+            "sheet_key": sheet_key("documents/_unit_table_sheet.html", unit.name, str(round_ or ""), sheet_digest(rows))}
 
 
 def post_register(user, post, round_):
     """岗位廉政风险防控登记表 of ``post``."""
-    rows = sheet_rows(table_rows(user, round_, post=post))[0] if round_ else []
+    rows = sheet_rows(table_rows(user, round_, post=post)) if round_ else []
     return {"post": post, "round": round_, "risks": rows, "draft": is_draft_print(rows), "item_count": len(rows),
             "holders": list(post.holders.filter(is_active=True)), "year_query": year_query(round_)}
 

@@ -124,6 +124,9 @@ class CurrentEntriesMark(models.Model):
     worked out (one row); a different day or state makes the next public read refresh it."""
 
     stamp = models.CharField(max_length=200, blank=True)
+    # {kind: {unit id: current entries}}, counted with the flags: the catalogue's unit list and
+    # its totals without counting a province's entries on a page the cache does not hold.
+    counts = models.JSONField(default=dict)
 
     def __str__(self):
         return self.stamp

@@ -4,7 +4,7 @@ import hashlib
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Exists, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from org.models import Unit
@@ -52,7 +52,11 @@ def current_entries_refresh():
                 PublicationEntry.objects.filter(kind=kind, current=False, pk__in=ids).update(current=True)
             unit_order = Subquery(Unit.objects.filter(pk=OuterRef("unit_id")).values("order")[:1])
             PublicationEntry.objects.filter(current=True).exclude(unit_order=unit_order).update(unit_order=unit_order)
-            mark.stamp = stamp
+            counts = {kind: {} for kind in EntryKind.values}
+            for kind, unit, n in (PublicationEntry.objects.filter(current=True).values_list("kind", "unit")
+                                  .annotate(n=Count("pk")).order_by()):
+                counts[kind][str(unit)] = n
+            mark.stamp, mark.counts = stamp, counts
             mark.save()
     # Set even inside a caller's transaction: if that rolls back, the publications' change
     # rolls back with the flags, which then still match them.
@@ -68,9 +72,20 @@ def current_entries(kind, today=None):
     """
     if today is not None and today != timezone.localdate():
         return _newest_current(kind, today).select_related("unit", "publication")
+    _refreshed()
+    return PublicationEntry.objects.filter(kind=kind, current=True).select_related("unit", "publication")
+
+
+def current_unit_counts(kind):
+    """{unit id: today's current entries of ``kind``}, as counted when the flags were set."""
+    _refreshed()
+    counts = CurrentEntriesMark.objects.filter(pk=1).values_list("counts", flat=True).first() or {}
+    return {int(unit): n for unit, n in counts.get(kind, {}).items()}
+
+
+def _refreshed():
     if cache.get(_mark_key()) != f"{timezone.localdate():%Y%m%d}":
         current_entries_refresh()
-    return PublicationEntry.objects.filter(kind=kind, current=True).select_related("unit", "publication")
 
 
 def entry_keyword_q(term):

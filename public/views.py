@@ -36,7 +36,7 @@ from riskpoints.choices import RiskLevel
 from . import hooks
 from .forms import OpinionForm, PublicationForm, WithdrawForm, new_challenge
 from .models import EntryKind, Publication, PublicationState
-from .selectors import current_entries, entry_keyword_q, last_change
+from .selectors import current_entries, current_unit_counts, entry_keyword_q, last_change
 from monitoring.forms import LookupForm
 
 from .services import (
@@ -97,17 +97,6 @@ def public_page(cls=None, *, cached=True):
     return decorate(cls) if cls is not None else decorate
 
 
-def _unit_counts(request, kind):
-    """{unit id: current entries of ``kind``}: the same on every page of a catalogue until the
-    published content changes, so counted once per change (the ETag's version) and kept."""
-    key = f"public-unit-counts:{kind}:{_etag(request)}"
-    counts = cache.get(key)
-    if counts is None:
-        counts = dict(current_entries(kind).order_by().values("unit").annotate(n=Count("pk")).values_list("unit", "n"))
-        cache.set(key, counts, PUBLIC_CACHE_SECONDS)
-    return counts
-
-
 class CountedPaginator(Paginator):
     """A paginator told how many rows there are, where a kept count says so, instead of
     counting them again (``count`` is Django's cached property: priming it skips the query)."""
@@ -124,8 +113,8 @@ class HomeView(View):
         current = Publication.objects.current().order_by("-published_at")
         return render(request, "public/home.html", {
             "publications": current,
-            "power_count": current_entries(EntryKind.POWER).count(),
-            "risk_count": current_entries(EntryKind.RISK).count(),
+            "power_count": sum(current_unit_counts(EntryKind.POWER).values()),
+            "risk_count": sum(current_unit_counts(EntryKind.RISK).values()),
         })
 
 
@@ -148,7 +137,7 @@ class CatalogueView(View):
         entries, q, unit = self.filtered(request)
         extra = self.narrow(request, entries)
         narrowed = extra.pop("entries", entries)
-        counts = _unit_counts(request, self.kind)
+        counts = current_unit_counts(self.kind)
         # Without a keyword or another filter, the kept per-unit counts are the list's length.
         known = None if q or narrowed is not entries else (counts.get(unit, 0) if unit is not None else sum(counts.values()))
         page = CountedPaginator(narrowed.order_by("unit_order", "code"), self.paginate_by, count=known).get_page(

@@ -1,5 +1,6 @@
 """The materialised current entries are always exactly what the anti-join gives."""
 
+import collections
 import datetime
 
 from django.core.cache import cache
@@ -7,16 +8,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from public.models import EntryKind, PublicationEntry
-from public.selectors import _newest_current, current_entries
+from public.selectors import _newest_current, current_entries, current_unit_counts
 from public.services import publication_renew, publication_withdraw
 from tests.factories import PowerItemFactory
 from tests.public.test_public import TODAY, publish, risk_with_plan, walk
 
 
 def agrees():
+    """The flags are the anti-join's entries, and the kept per-unit counts are theirs."""
     for kind in EntryKind.values:
         flagged = set(current_entries(kind).values_list("pk", flat=True))
         assert flagged == set(_newest_current(kind).values_list("pk", flat=True)), kind
+        counted = collections.Counter(_newest_current(kind).values_list("unit_id", flat=True))
+        assert current_unit_counts(kind) == dict(counted), kind
     return True
 
 

@@ -237,10 +237,10 @@ def test_catalogue_pages_share_one_count_until_the_content_changes(people, burea
     first = client.get(url)
     assert {u.pk: n for u, n in first.context["units"]}[bureau.a.pk] == 3
     assert first.context["page_obj"].paginator.count == 3
-    with django_assert_num_queries(3):  # another page: the ETag, the units and its rows; no count at all
+    with django_assert_num_queries(4):  # another page: the ETag, the kept counts, the units and its rows; no count
         page = client.get(url, {"unit": bureau.a.pk})
     assert page.context["page_obj"].paginator.count == 3
-    with django_assert_num_queries(5):  # a keyword: also the units it names, and its rows are counted
+    with django_assert_num_queries(6):  # a keyword: also the units it names, and its rows are counted
         found = client.get(url, {"q": "风险1"})
     assert found.context["page_obj"].paginator.count == 1
     # A new publication is a new version: the counts are counted again and take the new item in.

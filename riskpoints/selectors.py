@@ -168,7 +168,7 @@ def sheet_digest(rows):
         except EmptyResultSet:  # ``none()``: no year opened yet
             parts.append("NULL")
             continue
-        parts.append(f"(SELECT md5(string_agg(t::text, '|' ORDER BY t.pk)) FROM ({sql}) t)")
+        parts.append(f"(SELECT md5(string_agg(t::text, '|' ORDER BY t.pk)) FROM ({sql}) t)")  # nosec B608 # Django's SQL, parameters bound
         params.extend(source_params)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(parts)}", params)

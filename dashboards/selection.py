@@ -165,11 +165,18 @@ class Selection:
         return {k: v for k, v in params.items() if v is not None}
 
     def link(self, url_name, **extra):
-        # A per-unit table links each of its cells (a few thousand): each list's path is looked up once.
+        # A per-unit table links each of its cells (a few thousand): each list's path is looked
+        # up once, and each parameter's ``name=value`` encoded once (as ``urlencode`` would).
         paths = self.__dict__.setdefault("_paths", {})
+        pairs = self.__dict__.setdefault("_pairs", {})
         if url_name not in paths:
             paths[url_name] = reverse(url_name)
-        return f"{paths[url_name]}?{urlencode(self.params(**extra))}"
+        query = []
+        for pair in self.params(**extra).items():
+            if pair not in pairs:
+                pairs[pair] = urlencode((pair,))
+            query.append(pairs[pair])
+        return f"{paths[url_name]}?{'&'.join(query)}"
 
     def query(self, **changes):
         """This page's own query string with ``changes`` (``None`` drops a parameter), for links

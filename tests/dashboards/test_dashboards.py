@@ -11,10 +11,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from controls.models import ControlPlan, Measure
 from dashboards.registry import dashboard
 from dashboards.selection import Selection
+from dashboards.templatetags.charts import figure_cells, stacked_bar
 from review.choices import Action, Status
 from review.services import review_transition
 from review.workflow import pending_q
@@ -307,6 +309,28 @@ def test_the_page_shows_every_panel_with_its_numbers(programme, people, client_f
                   "审核积压", "与上年度比较", "每月新增风险点", "待我处理"):
         assert title in body
     assert body.count("<svg") > 10 and "chart-figures" in body
+
+
+def test_the_tables_draw_each_figure_with_its_link_and_each_bar_part(programme, people, client_for):
+    body = client_for(people.office).get("/").content.decode()
+    f = figures_of(people.office)
+    rows = [*f["progress"]["rows"], f["progress"]["total"]]
+    for r in rows:
+        for cell in r["cells"]:
+            assert f'<td class="text-end"><a href="{escape(cell["url"])}">{cell["n"]}</a></td>' in body
+    parts = [p for r in rows[:-1] for p in r["parts"] if p["n"]]
+    assert parts and all(f'width="{p["width"]}" height="8" fill="{p["colour"]}"><title>{p["label"]} {p["n"]}</title>'
+                         in body for p in parts)
+
+
+def test_the_drawn_pieces_escape_what_they_are_given():
+    hostile = '"><script>alert(1)</script>'
+    cells = figure_cells([{"n": hostile, "url": f"/risks/?q={hostile}&unit=1"}])
+    bar = stacked_bar([{"n": 2, "x": 0, "width": 50, "colour": hostile, "label": hostile},
+                       {"n": 0, "x": 50, "width": 0, "colour": "#fff", "label": "没有"}])
+    for html in (cells, bar):
+        assert "<script>" not in html and "&lt;script&gt;" in html and '&quot;&gt;' in html
+    assert "&amp;unit=1" in cells and "没有" not in bar  # a part of none is left out
 
 
 def test_the_pending_list_is_the_first_fifty_by_submission_across_the_states(bureau, people, open_year, client_for):

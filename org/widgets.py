@@ -2,10 +2,8 @@
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
-SELECTED = mark_safe(" selected")  # nosec B703 B308 # a fixed attribute
+from .markup import joined, text
 
 
 class QuickSelect(forms.Select):
@@ -21,13 +19,11 @@ class QuickSelect(forms.Select):
 
         def option(value, label):
             value = "" if value is None else value
-            return format_html('<option value="{}"{}>{}</option>', value, SELECTED if str(value) in chosen else "", label)
+            return f'<option value="{text(value)}"{" selected" if str(value) in chosen else ""}>{text(label)}</option>'
 
-        parts = [format_html('<optgroup label="{}">{}</optgroup>', value, mark_safe("".join(  # nosec B703 B308
-                     option(*choice) for choice in label)))
+        parts = [f'<optgroup label="{text(value)}">{"".join(option(*choice) for choice in label)}</optgroup>'
                  if isinstance(label, (list, tuple)) else option(value, label) for value, label in self.choices]
-        return format_html('<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)),
-                           mark_safe("".join(parts)))  # nosec B703 B308 # joined from format_html
+        return joined((f'<select name="{text(name)}"{flatatt(self.build_attrs(self.attrs, attrs))}>', *parts, "</select>"))
 
 
 def quick_selects(form):

@@ -14,7 +14,7 @@ def same_as_select(field, value, attrs=None):
     return parse_html(quick.render("f", value, attrs)) == parse_html(field.widget.render("f", value, attrs))
 
 
-CHOICES = [("", "全部"), (1, "一级"), (2, "二<级>"), ("组", [(3, "三级"), ("x&y", "甲 & 乙")])]
+CHOICES = [("", "全部"), (1, "一级"), (2, "二<级>"), (4, '"引" \'号\''), ("组", [(3, "三级"), ("x&y", "甲 & 乙")])]
 
 
 @pytest.mark.parametrize("value", [None, "", 1, "1", 2, 3, "x&y", "missing"])

@@ -6,10 +6,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from org.choices import ChoiceDisplay
+
 from .choices import STATUS_COLOURS, Action, Status
 
 
-class Reviewable(models.Model):
+class Reviewable(ChoiceDisplay, models.Model):
     """Abstract base of everything that goes through review and publication.
 
     ``revision`` counts published versions: editing a published item starts revision n+1 as a

@@ -1,5 +1,7 @@
 from django.db import migrations
 
+from org.migration_ops import on_postgresql
+
 # The public catalogues' and the API's keyword search (public.selectors.entry_keyword_q): the
 # one- and two-character pieces of each entry's search text in a GIN index, by the functions
 # of riskpoints 0005 (see org/search.py). PostgreSQL only; SQLite searches with LIKE alone.
@@ -7,13 +9,6 @@ SEARCH_SQL = """
 CREATE INDEX public_publicationentry_grams ON public_publicationentry USING gin (riskpoints_grams(search_text));
 """
 SEARCH_DROP = "DROP INDEX public_publicationentry_grams;"
-
-
-def on_postgresql(sql):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
-    return run
 
 
 class Migration(migrations.Migration):

@@ -3,7 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-
+from org.migration_ops import on_postgresql
 
 # PostgreSQL only; SQLite counts and searches without them.
 KEY = "round_id, unit_id, post_id, level, status, kind, carry_decision, key_area"
@@ -72,14 +72,6 @@ DROP INDEX riskpoints_riskpoint_grams;
 DROP FUNCTION riskpoints_keyword_grams(text);
 DROP FUNCTION riskpoints_grams(text);
 """
-
-
-def on_postgresql(sql):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
-    return run
-
 
 
 class Migration(migrations.Migration):

@@ -3,6 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from org.migration_ops import on_postgresql
+
 # PostgreSQL only, like the register's tallies of migration 0005; SQLite counts the rows.
 KEY = "round_id, unit_id, carry_decision, axis, a, b"
 # The month is the local one of models.RiskProfile.ZONE.
@@ -55,13 +57,6 @@ DROP TRIGGER riskpoints_profile_update ON riskpoints_riskpoint;
 DROP TRIGGER riskpoints_profile_delete ON riskpoints_riskpoint;
 DROP FUNCTION riskpoints_profile_apply();
 """
-
-
-def on_postgresql(sql):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
-    return run
 
 
 class Migration(migrations.Migration):

@@ -36,8 +36,14 @@ class Unit(models.Model):
         verbose_name_plural = _("单位")
         ordering = ["order", "code"]
 
+    LABEL_FIELDS = ("name",)  # what ``label_of`` labels a unit by (``org.widgets.LabelRows``)
+
+    @staticmethod
+    def label_of(name):
+        return name
+
     def __str__(self):
-        return self.name
+        return self.label_of(self.name)
 
     @property
     def depth(self):
@@ -81,8 +87,14 @@ class Post(models.Model):
         ordering = ["unit__order", "unit__code", "name"]
         constraints = [models.UniqueConstraint(fields=["unit", "name"], name="post_unique_name_per_unit")]
 
+    LABEL_FIELDS = ("unit__short_name", "unit__name", "name")  # what ``label_of`` labels a post by
+
+    @staticmethod
+    def label_of(unit_short_name, unit_name, name):
+        return f"{unit_short_name or unit_name} · {name}"
+
     def __str__(self):
-        return f"{self.unit.short_name or self.unit.name} · {self.name}"
+        return self.label_of(self.unit.short_name, self.unit.name, self.name)
 
 
 class User(AbstractUser):

@@ -82,8 +82,14 @@ class Round(models.Model):
         ordering = ["-year"]
         constraints = [models.UniqueConstraint(fields=["bureau", "year"], name="round_unique_year")]
 
+    LABEL_FIELDS = ("year",)  # what ``label_of`` labels a round by (``org.widgets.LabelRows``)
+
+    @staticmethod
+    def label_of(year):
+        return _("%(year)s 年度") % {"year": year}
+
     def __str__(self):
-        return _("%(year)s 年度") % {"year": self.year}
+        return self.label_of(self.year)
 
 
 class RiskPoint(Reviewable):

@@ -2,10 +2,13 @@
 
 import pytest
 from django import forms
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.test.html import parse_html
 
-from org.models import Unit
-from org.widgets import QuickSelect
+from org.models import Post, Unit
+from org.widgets import QuickSelect, quick_selects
+from tests.factories import PostFactory
 
 
 def same_as_select(field, value, attrs=None):
@@ -27,3 +30,62 @@ def test_choices_grouped_or_not_render_as_select_does(value):
 def test_a_model_choice_renders_as_select_does(bureau, chosen):
     field = forms.ModelChoiceField(queryset=Unit.objects.order_by("pk"), empty_label="全部")
     assert same_as_select(field, bureau.a.pk if chosen else None, {"id": "id_unit", "required": True})
+
+
+# --- model choices read as rows (``LabelRows``) ------------------------------------------------
+
+class _Choices(forms.Form):
+    unit = forms.ModelChoiceField(queryset=Unit.objects.order_by("pk"), empty_label="全部")
+    post = forms.ModelChoiceField(queryset=Post.objects.select_related("unit").order_by("pk"), required=False)
+    unit_by_code = forms.ModelChoiceField(queryset=Unit.objects.order_by("pk"), to_field_name="code")
+
+
+@pytest.fixture
+def posts(bureau):
+    return [PostFactory(unit=bureau.a, name="审批岗"), PostFactory(unit=bureau.b, name="执法岗")]
+
+
+@pytest.mark.django_db
+def test_model_choices_read_as_rows_render_as_django_does(bureau, posts):
+    Unit.objects.filter(pk=bureau.b.pk).update(short_name="东城")
+    data = {"unit": bureau.a.pk, "post": posts[1].pk, "unit_by_code": "B"}
+    plain, quick = _Choices(data), quick_selects(_Choices(data))
+    for name in ("unit", "post", "unit_by_code"):
+        assert parse_html(str(quick[name])) == parse_html(str(plain[name])), name
+    assert "东城 · 执法岗" in str(quick["post"])
+    with CaptureQueriesContext(connection) as read:
+        choices = [choice for choice in quick.fields["post"].choices]  # (``list()`` would count them first)
+    [sql] = [q["sql"] for q in read.captured_queries]  # one fetch, no server-side cursor
+    assert '"org_post"."duties"' not in sql and "CURSOR" not in sql  # the label's values, no instance
+    assert [str(v) for v, _label in choices] == ["", str(posts[0].pk), str(posts[1].pk)]
+    assert quick.is_valid() and quick.cleaned_data["post"] == posts[1]  # the choice is still a row
+    assert quick.cleaned_data["unit_by_code"] == bureau.b
+
+
+@pytest.mark.django_db
+def test_a_field_labelled_its_own_way_keeps_its_labels(bureau):
+    form = quick_selects(_Choices())
+    form.fields["unit"].label_from_instance = lambda unit: f"{unit.code}：{unit.name}"
+    assert f'<option value="{bureau.a.pk}">A：规划执法大队</option>' in str(form["unit"])
+
+
+@pytest.mark.django_db
+def test_a_look_at_the_first_choice_reads_no_row(bureau, django_assert_num_queries):
+    form = quick_selects(_Choices())
+    with django_assert_num_queries(0):
+        assert next(iter(form.fields["unit"].choices)) == ("", "全部")
+
+
+@pytest.mark.django_db
+def test_django_filter_s_null_choice_comes_before_the_rows(bureau):
+    import django_filters
+
+    class Filters(django_filters.FilterSet):
+        unit = django_filters.ModelChoiceFilter(queryset=Unit.objects.order_by("pk"), null_label="未指定", empty_label="全部")
+
+        class Meta:
+            model = Post
+            fields = []
+
+    form = quick_selects(Filters().form)
+    assert [label for _v, label in form.fields["unit"].choices][:3] == ["全部", "未指定", bureau.ju.name]

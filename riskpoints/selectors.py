@@ -285,18 +285,17 @@ def register_counts(filterset):
     """``level_counts`` of a filtered register, read from the tallies the database keeps
     (``RiskTally``) when the filters are ones a tally has, else by counting the filtered rows.
 
-    The same filter set filters the tallies: their fields have the risk point's names, so the
-    rules of each filter live only in ``RiskPointFilter``.
+    The register's own filters, already validated, filter the tallies: their fields have the risk
+    point's names, so the rules of each filter live only in ``RiskPointFilter``.
     """
     rows_needed = any(filterset.data.get(name) for name in ROW_FILTERS)
     if connection.vendor != "postgresql" or rows_needed or not (filterset.is_bound and filterset.is_valid()):
         return level_counts(filterset.qs)
-    data = filterset.data.copy()
-    data.pop("ordering", None)  # orders rows, and a tally has no code to order by
-    tallies = type(filterset)(data=data, queryset=register_for(filterset.user, RiskTally, with_retired=asks_retired(data)),
-                              user=filterset.user,
-                              current_round=None)
-    return level_counts(tallies.qs, count=lambda **kw: Sum("n", **kw))
+    tallies = register_for(filterset.user, RiskTally, with_retired=asks_retired(filterset.data))
+    for name, value in filterset.form.cleaned_data.items():
+        if name != "ordering":  # orders rows, and a tally has no code to order by
+            tallies = filterset.filters[name].filter(tallies, value)
+    return level_counts(tallies, count=lambda **kw: Sum("n", **kw))
 
 
 def search_q(term):

@@ -47,15 +47,27 @@ def panels_for(user):
     return sorted((p for p in _panels.values() if p.shows_to(user)), key=lambda p: (p.order, p.key))
 
 
-class Dashboard(list):
-    """[(panel, figures)] in order, hidden panels left out; ``cards``: [(panel, its rendered
-    card body)]; ``counted_at``: when the oldest of the figures was counted."""
+class Dashboard:
+    """The panels shown, in order, hidden ones left out: ``cards`` [(panel, its rendered card
+    body)] for the page; iterated, [(panel, figures)], the figures of a kept panel read back
+    only then (``snapshots.unpack``); ``counted_at``: when the oldest of the figures was counted."""
 
     counted_at = None
 
     def __init__(self):
-        super().__init__()
         self.cards = []
+        self._figures = []
+
+    def add(self, panel, figures, card, at, *, packed):
+        self._figures.append((panel, figures, packed))
+        self.cards.append((panel, card))
+        self.counted_at = min(at, self.counted_at or at)
+
+    def __len__(self):
+        return len(self.cards)
+
+    def __iter__(self):
+        return ((panel, snapshots.unpack(f) if packed else f) for panel, f, packed in self._figures)
 
 
 def render_card(panel, figures, user, selection):
@@ -82,9 +94,8 @@ def dashboard(user, selection, *, fresh=False, panels=None):
     snapshots.write(counted, user, selection)
     result = Dashboard()
     for panel in panels:
-        figures, card, at = kept[panel.key] if panel.key in kept else counted[panel]
+        packed = panel.key in kept
+        figures, card, at = kept[panel.key] if packed else counted[panel]
         if figures is not None:
-            result.append((panel, figures))
-            result.cards.append((panel, card))
-            result.counted_at = min(at, result.counted_at or at)
+            result.add(panel, figures, card, at, packed=packed)
     return result

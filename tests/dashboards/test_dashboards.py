@@ -398,6 +398,22 @@ def test_a_snapshot_answers_without_counting_again_until_it_is_refreshed(program
     assert row(fresh["progress"], "东城区执法大队")["r_reviewing"] == 1
 
 
+def test_kept_figures_come_back_as_counted_with_their_labels_in_the_snapshot_s_language(programme, people, kept):
+    from django.utils.translation import gettext_lazy, override
+
+    from dashboards import snapshots
+
+    first = {p.key: f for p, f in dashboard(people.office, Selection(people.office))}
+    again = {p.key: f for p, f in dashboard(people.office, Selection(people.office))}  # read back from the snapshot
+    assert repr(again) == repr(first)  # (a panel's items are a query set, equal only to itself)
+    with override("en"):
+        packed = snapshots.pack({"legend": [(gettext_lazy("一级"), 3)], "none": None})
+    with override("zh-hans"):
+        assert snapshots.unpack(packed) == {"legend": [("Level 1", 3)], "none": None}  # a str, as counted
+    assert type(snapshots.unpack(packed)["legend"][0][0]) is str
+    assert snapshots.pack(None) is None and snapshots.unpack(None) is None
+
+
 def test_the_page_says_when_it_counted_and_recounts_when_asked(programme, people, bureau, client_for, kept):
     client = client_for(people.office)
     assert "统计于" in client.get("/").content.decode()

@@ -7,6 +7,9 @@
   freezes (e.g. a risk point's control plan, owned by a higher app).
 - ``add_history_child(model, child, lookup)``: the item's history page also lists the changes
   of ``child`` rows whose ``lookup`` is the item's id (a risk point's measures).
+- ``set_tallies(model, tallies)``: ``tallies(user)`` gives (rows, count) that count the items the
+  user sees by status and unit without reading them (a risk point's ``RiskTally``), for the
+  start page's 待我处理 counts (``workflow.pending_count``).
 - ``add_home_panel(panel)``: ``panel(user)`` returns what else waits for the user on the start
   page (``{"title", "count", "url"}``), or ``None`` (a unit's risk-point proposals).
 - ``set_publisher(model, target=, add=, presence=)``: how a published item reaches the public
@@ -25,6 +28,7 @@ _snapshot_parts = defaultdict(list)
 _history_children = defaultdict(list)
 _publishers = {}
 _home_panels = []
+_tallies = {}
 
 
 def register(model):
@@ -73,6 +77,15 @@ def set_publisher(model, *, target, add, presence):
 def publisher(model):
     """The model's publisher (see ``set_publisher``), or ``None`` when nothing publishes it."""
     return _publishers.get(model)
+
+
+def set_tallies(model, tallies):
+    _tallies[model] = tallies
+
+
+def tallies(model, user):
+    """(rows, count) of ``set_tallies`` for ``user``, or None: count the items themselves."""
+    return _tallies[model](user) if model in _tallies else None
 
 
 def add_home_panel(panel):

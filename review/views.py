@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,8 +18,8 @@ from .forms import TransitionForm, offer_publication
 from .history import history_entries, history_page_records, history_union
 from .services import WorkflowError, review_delete, review_trail, review_transition, review_transition_many
 from .workflow import (
-    EDITOR, OFFICE, TRANSITIONS, available_transitions, delete_refusal, may_edit, pending_branches, pending_q,
-    pending_states, refusal, waiting_for,
+    EDITOR, OFFICE, TRANSITIONS, available_transitions, delete_refusal, may_edit, pending_branches, pending_count,
+    refusal, waiting_for,
 )
 
 
@@ -95,9 +94,7 @@ def home_context(user):
     for model in registry.reviewable_models():
         qs = model.objects.for_user(user).select_related("unit", "submitted_by")
         branches = pending_branches(user, model.scope_unit_field)
-        # Counted within the states the branches name, so that an index on the status answers.
-        count = qs.filter(status__in=pending_states(user)).aggregate(
-            n=Count("pk", filter=pending_q(user, model.scope_unit_field)))["n"] if branches else 0
+        count = pending_count(user, qs, model.scope_unit_field, tallies=registry.tallies(model, user)) if branches else 0
         groups.append({"model": model._meta, "items": pending_first(qs, branches) if count else [], "count": count})
     notes = user.notifications.filter(read_at__isnull=True)[:5]
     return {"groups": groups, "notes": notes, "panels": registry.home_panels(user)}

@@ -13,9 +13,10 @@ class RiskpointsConfig(AppConfig):
 
         from .choices import LEVEL_COLOURS, RiskLevel
         from .models import RiskPoint
-        from .selectors import flow_step_styles
+        from .selectors import flow_step_styles, register_counted
 
         registry.register(RiskPoint)
+        registry.set_tallies(RiskPoint, lambda user: register_counted(user, with_retired=True))
         registry.add_guard(RiskPoint, Action.SUBMIT, RiskPoint.submit_problems)
         add_step_styler(flow_step_styles, legend=[
             (colour, _("%(level)s风险点") % {"level": RiskLevel(level).label}) for level, (_badge, colour) in LEVEL_COLOURS.items()

@@ -350,6 +350,27 @@ def test_the_pending_list_is_the_first_fifty_by_submission_across_the_states(bur
     assert [item.pk for item in groups["riskpoint"]["items"]] == [item.pk for item in expected[:50]]
 
 
+def test_pending_counts_from_the_tallies_equal_a_count_of_the_rows(programme, bureau, people):
+    """The start page's 待我处理 count adds up the tallies and takes off the user's own
+    submissions in the states they review: for every persona, in every state, own ones included."""
+    from review import registry
+    from review.workflow import pending_count
+
+    for status, submitter, unit in [(Status.SUBMITTED, people.head_a, bureau.a), (Status.UNIT_APPROVED, people.leader_a, bureau.a),
+                                    (Status.LEADER_APPROVED, people.office, bureau.b), (Status.ACCEPTED, people.office, bureau.ju),
+                                    (Status.LEADER_APPROVED, people.staff_b, bureau.b), (Status.RETURNED, people.staff_a, bureau.a),
+                                    (Status.RETURNED, people.office, bureau.fkb)]:
+        risk(unit, status, submitter)
+    risk(bureau.b, Status.SUBMITTED, people.head_b, carry_decision="retired")  # retired, still to be reviewed
+    for user in vars(people).values():
+        rows = RiskPoint.objects.for_user(user)
+        direct = rows.filter(pending_q(user)).count()
+        assert pending_count(user, rows, tallies=registry.tallies(RiskPoint, user)) == direct, user.username
+        assert pending_count(user, rows) == direct, user.username
+    assert RiskPoint.objects.for_user(people.office).filter(pending_q(people.office)).count() > 0
+    assert RiskPoint.objects.filter(pending_q(people.head_a)).exclude(submitted_by=people.head_a).count() > 0
+
+
 def grow(bureau, people, n):
     """More of everything, in a unit more: a dashboard's queries must not follow."""
     c = UnitFactory(code=f"C{n}", name=f"新增大队{n}", kind="brigade", parent=bureau.ju)

@@ -11,7 +11,7 @@ from riskpoints.models import RiskPoint
 from riskpoints.selectors import unit_risks_in_force
 from schedules.choices import PhaseCode
 from schedules.people import EscalationChains
-from schedules.registry import Deadline, add_deadline_source, add_phase_progress, set_inspection_rows
+from schedules.registry import Deadline, add_deadline_source, add_phase_progress, read_rows, set_inspection_rows
 from schedules.selectors import rollup
 
 from .choices import MeasureState
@@ -33,7 +33,7 @@ def measure_deadlines(until, user=None):
     if user is not None:
         qs = qs.filter(responsible=user)
     chains = EscalationChains()
-    for m in qs.iterator(chunk_size=2000):
+    for m in read_rows(qs, user):
         risk = m.plan.risk_point
         yield Deadline(
             object_key=f"measure:{m.pk}", title=f"{risk.title}：{m.content[:40]}", due_date=m.due_date,

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from schedules.people import EscalationChains, office_of
-from schedules.registry import Deadline, add_deadline_source, add_finding_actions
+from schedules.registry import Deadline, add_deadline_source, add_finding_actions, read_rows
 from schedules.services import work_calendar
 
 from .choices import InfoState, Method, TaskState, WarningState
@@ -21,7 +21,7 @@ def assessment_deadlines(until, user=None):
     office's unit and the leader in charge of it are told."""
     qs = RiskInformation.objects.filter(state=InfoState.NEW).order_by("received_on", "pk")
     calendars, offices, chains = {}, {}, EscalationChains()
-    for info in qs.iterator(chunk_size=2000):
+    for info in read_rows(qs, user):
         bureau_id = info.bureau_id
         if bureau_id not in calendars:
             calendars[bureau_id] = work_calendar(bureau_id)
@@ -49,7 +49,7 @@ def rectification_deadlines(until, user=None):
     qs = (RiskWarning.objects.filter(method=Method.RECTIFY, deadline__lte=until).exclude(state=WarningState.CLOSED)
           .select_related("unit__parent__parent").order_by("deadline", "pk"))
     chains = EscalationChains()
-    for warning in qs.iterator(chunk_size=2000):
+    for warning in read_rows(qs, user):
         responsible = tuple(warning_receivers(warning))
         if user is not None and user not in responsible:
             continue
@@ -66,7 +66,7 @@ def task_deadlines(until, user=None):
     qs = UnitTask.objects.filter(state=TaskState.OPEN, due_date__lte=until).select_related(
         "unit__parent__parent").order_by("due_date", "pk")
     chains = EscalationChains()
-    for task in qs.iterator(chunk_size=2000):
+    for task in read_rows(qs, user):
         heads, above = chains(task.unit)
         if user is not None and user not in heads:
             continue

@@ -61,6 +61,12 @@ class Source:
     items: callable
 
 
+def read_rows(queryset, user):
+    """A deadline source's rows: a reminder run's (everyone's, ``user`` None) read in chunks
+    through a server-side cursor; one person's few, for their start page, in one fetch."""
+    return queryset.iterator(chunk_size=2000) if user is None else queryset
+
+
 def add_deadline_source(kind, *, label, items):
     _sources[kind] = Source(kind=kind, label=label, items=items)
 

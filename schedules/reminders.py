@@ -10,7 +10,7 @@ from org.choices import Role
 from .choices import CampaignKind, CampaignState, PhaseCode, TaskState
 from .models import CampaignTask, Phase
 from .people import EscalationChains, office_of, unit_heads
-from .registry import Deadline, add_deadline_source, add_phase_progress
+from .registry import Deadline, add_deadline_source, add_phase_progress, read_rows
 from .selectors import campaign_phase_progress, phase_units_progress
 
 
@@ -28,7 +28,7 @@ def campaign_task_deadlines(until, user=None):
             mine |= Q(campaign__kind=CampaignKind.ASSESSMENT)
         qs = qs.filter(mine)
     chains, offices = EscalationChains(), {}
-    for task in qs.iterator(chunk_size=2000):
+    for task in read_rows(qs, user):
         bureau_id = task.campaign.bureau_id
         if task.campaign.kind == CampaignKind.ASSESSMENT:
             responsible = offices.setdefault(bureau_id, office_of(bureau_id))

@@ -21,7 +21,7 @@ from django.core.validators import MaxLengthValidator, ProhibitNullCharactersVal
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
-from .widgets import quick_selects
+from .widgets import quick_widgets
 
 BIGINT_MAX = 2**63 - 1
 
@@ -124,12 +124,12 @@ def guard_text_fields(form):
 
 
 class TextGuardMixin:
-    """For every form of the project: text fields refuse control characters (and drop-downs are
-    written out quickly, ``org.widgets.quick_selects``)."""
+    """For every form of the project: text fields refuse control characters (and drop-downs and
+    inputs are written out quickly, ``org.widgets.quick_widgets``)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        quick_selects(guard_text_fields(self))
+        quick_widgets(guard_text_fields(self))
 
 
 class GuardedForm(TextGuardMixin, forms.Form):

@@ -20,7 +20,8 @@ class QuickSelect(forms.Select):
     """
 
     def render(self, name, value, attrs=None, renderer=None):
-        chosen = set(self.format_value(value))
+        chosen = self.format_value(value)
+        chosen = {chosen} if isinstance(chosen, str) else set(chosen)  # a yes/no drop-down formats one value
 
         def option(value, label):
             value = "" if value is None else value
@@ -29,6 +30,29 @@ class QuickSelect(forms.Select):
         parts = [f'<optgroup label="{text(value)}">{"".join(option(*choice) for choice in label)}</optgroup>'
                  if isinstance(label, (list, tuple)) else option(value, label) for value, label in self.choices]
         return joined((f'<select name="{text(name)}"{flatatt(self.build_attrs(self.attrs, attrs))}>', *parts, "</select>"))
+
+
+class QuickNullBooleanSelect(QuickSelect, forms.NullBooleanSelect):
+    """A yes/no/either drop-down (``forms.NullBooleanSelect``) written out as ``QuickSelect``."""
+
+
+class QuickInput:
+    """Mixed into an ``Input`` widget (text, number, date, hidden…): written out in Python as
+    ``django/forms/widgets/input.html`` writes it, without two templates per field."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        value = self.format_value(value)
+        shown = "" if value is None else f' value="{text(value)}"'
+        return joined((f'<input type="{text(self.input_type)}" name="{text(name)}"{shown}'
+                       f'{flatatt(self.build_attrs(self.attrs, attrs))}>',))
+
+
+# The widgets written out in Python, by the exact class they stand for (a subclass, or one given
+# its own template, may draw itself otherwise and keeps Django's way).
+_QUICK = {forms.Select: QuickSelect, forms.NullBooleanSelect: QuickNullBooleanSelect}
+_QUICK.update({widget: type(f"Quick{widget.__name__}", (QuickInput, widget), {})
+               for widget in (forms.TextInput, forms.NumberInput, forms.EmailInput, forms.URLInput, forms.DateInput,
+                              forms.HiddenInput)})
 
 
 class LabelRows:
@@ -60,15 +84,18 @@ def _label_rows(iterator):
     return type(f"LabelRows{iterator.__name__}", (LabelRows, iterator), {})
 
 
-def quick_selects(form):
-    """Write every plain drop-down of ``form`` out with ``QuickSelect`` (in place; a form's fields
-    and widgets are its own copies), its model choices read as rows where the model can label one
-    (``LabelRows``). Every form of the project goes through here (``org.inputs.TextGuardMixin``,
-    ``review.filters.ListFilterSet``)."""
+def quick_widgets(form):
+    """Write the plain drop-downs and inputs of ``form`` out in Python (``QuickSelect``,
+    ``QuickInput``; in place: a form's fields and widgets are its own copies), its model choices
+    read as rows where the model can label one (``LabelRows``). Every form of the project goes
+    through here (``org.inputs.TextGuardMixin``, ``review.filters.ListFilterSet``)."""
     for field in form.fields.values():
-        if type(field.widget) is forms.Select:
-            field.widget.__class__ = QuickSelect  # the same state (choices, attrs, is_required), written faster
-            if isinstance(field, forms.ModelChoiceField) and hasattr(getattr(field.queryset, "model", None), "label_of"):
-                field.iterator = _label_rows(field.iterator)
-                field.widget.choices = field.choices
+        quick = _QUICK.get(type(field.widget))
+        if quick is None or "template_name" in vars(field.widget):
+            continue
+        field.widget.__class__ = quick  # the same state (choices, attrs, is_required), written faster
+        if (isinstance(field.widget, QuickSelect) and isinstance(field, forms.ModelChoiceField)
+                and hasattr(getattr(field.queryset, "model", None), "label_of")):
+            field.iterator = _label_rows(field.iterator)
+            field.widget.choices = field.choices
     return form

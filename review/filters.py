@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from org.inputs import guard_text_fields
 from org.models import Unit
 from org.scoping import subtree_q
-from org.widgets import quick_selects
+from org.widgets import quick_widgets
 
 from .choices import STAGE_STATES, Stage
 
@@ -24,7 +24,7 @@ class ListFilterSet(django_filters.FilterSet):
     @property
     def form(self):
         if not hasattr(self, "_form"):
-            form = quick_selects(guard_text_fields(super().form))
+            form = quick_widgets(guard_text_fields(super().form))
             for f in form.fields.values():
                 widget = f.widget
                 if isinstance(widget, forms.NullBooleanSelect):

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.test.html import parse_html
 
 from org.models import Post, Unit
-from org.widgets import QuickSelect, quick_selects
+from org.widgets import QuickSelect, quick_widgets
 from tests.factories import PostFactory
 
 
@@ -49,7 +49,7 @@ def posts(bureau):
 def test_model_choices_read_as_rows_render_as_django_does(bureau, posts):
     Unit.objects.filter(pk=bureau.b.pk).update(short_name="东城")
     data = {"unit": bureau.a.pk, "post": posts[1].pk, "unit_by_code": "B"}
-    plain, quick = _Choices(data), quick_selects(_Choices(data))
+    plain, quick = _Choices(data), quick_widgets(_Choices(data))
     for name in ("unit", "post", "unit_by_code"):
         assert parse_html(str(quick[name])) == parse_html(str(plain[name])), name
     assert "东城 · 执法岗" in str(quick["post"])
@@ -64,14 +64,14 @@ def test_model_choices_read_as_rows_render_as_django_does(bureau, posts):
 
 @pytest.mark.django_db
 def test_a_field_labelled_its_own_way_keeps_its_labels(bureau):
-    form = quick_selects(_Choices())
+    form = quick_widgets(_Choices())
     form.fields["unit"].label_from_instance = lambda unit: f"{unit.code}：{unit.name}"
     assert f'<option value="{bureau.a.pk}">A：规划执法大队</option>' in str(form["unit"])
 
 
 @pytest.mark.django_db
 def test_a_look_at_the_first_choice_reads_no_row(bureau, django_assert_num_queries):
-    form = quick_selects(_Choices())
+    form = quick_widgets(_Choices())
     with django_assert_num_queries(0):
         assert next(iter(form.fields["unit"].choices)) == ("", "全部")
 
@@ -87,5 +87,33 @@ def test_django_filter_s_null_choice_comes_before_the_rows(bureau):
             model = Post
             fields = []
 
-    form = quick_selects(Filters().form)
+    form = quick_widgets(Filters().form)
     assert [label for _v, label in form.fields["unit"].choices][:3] == ["全部", "未指定", bureau.ju.name]
+
+
+# --- inputs and yes/no drop-downs --------------------------------------------------------------
+
+class _Inputs(forms.Form):
+    name = forms.CharField(max_length=20, required=False)
+    n = forms.IntegerField(min_value=1, max_value=9, required=False)
+    on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
+    mail = forms.EmailField(required=False)
+    step = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    key = forms.NullBooleanField(required=False)
+    drawn_my_way = forms.CharField(required=False, widget=forms.Textarea)
+
+
+@pytest.mark.parametrize("data", [{}, {"name": '<b>"甲" & 乙</b>', "n": "3", "on": "2026-12-04", "mail": "a@b.cn",
+                                       "step": "7", "key": "true"}, {"key": "false", "n": "x"}, {"key": "unknown"}])
+def test_inputs_and_yes_no_drop_downs_render_as_django_does(data):
+    plain, quick = _Inputs(data or None), quick_widgets(_Inputs(data or None))
+    for name in plain.fields:
+        assert parse_html(str(quick[name])) == parse_html(str(plain[name])), name
+    assert type(quick.fields["name"].widget).__name__ == "QuickTextInput"
+    assert type(quick.fields["drawn_my_way"].widget) is forms.Textarea  # no quick kind: Django's own
+
+
+def test_a_widget_given_its_own_template_keeps_it():
+    form = _Inputs()
+    form.fields["name"].widget.template_name = "django/forms/widgets/textarea.html"
+    assert "<textarea" in str(quick_widgets(form)["name"])

@@ -186,9 +186,10 @@ def is_draft_print(items):
     return any((item["status"] if isinstance(item, dict) else item.status) not in PRINTED_STATES for item in items)
 
 
-def unit_table(user, unit, round_, rows=None):
+def unit_table(user, unit, round_, rows=None, counts=None):
     """岗位权力行使廉政风险防控一览表 of ``unit``: its risk points grouped by post; ``rows``, when
-    given, are some of ``table_rows`` (the page's 关键岗位 / 重点领域 filter).
+    given, are some of ``table_rows`` (the page's 关键岗位 / 重点领域 filter), ``counts`` their
+    ``level_counts`` (else counted here).
 
     ``groups`` is read only when the page draws the table: a kept drawing (``sheet_key``, a
     digest of what it shows made in the database) needs no row read back."""
@@ -202,9 +203,9 @@ def unit_table(user, unit, round_, rows=None):
         posts = Post.objects.in_bulk(set(grouped) - {None})
         return [(posts.get(post_id), risks) for post_id, risks in grouped.items()]
 
-    summary = rows.aggregate(n=Count("pk"), unprinted=Count("pk", filter=~Q(status__in=PRINTED_STATES)))
-    return {"unit": unit, "round": round_, "groups": SimpleLazyObject(groups), "draft": bool(summary["unprinted"]),
-            "item_count": summary["n"], "year_query": year_query(round_),
+    counts = counts or level_counts(rows)
+    return {"unit": unit, "round": round_, "groups": SimpleLazyObject(groups), "draft": bool(counts["unprinted"]),
+            "item_count": counts["total"], "year_query": year_query(round_),
             "sheet_key": sheet_key("documents/_unit_table_sheet.html", unit.name, str(round_ or ""), sheet_digest(rows))}
 
 
@@ -264,12 +265,14 @@ def unit_risks_in_force(unit):
 
 def level_counts(queryset, count=None):
     """Counts of a (filtered) register by level (``l1``..``l3``), on 关键岗位 (``key_post``), in the
-    重点领域 (``key_area``) and in all (``total``), in one query. ``count`` adds up tallies."""
+    重点领域 (``key_area``), not yet accepted or published (``unprinted``: a paper form of them is
+    a draft) and in all (``total``), in one query. ``count`` adds up tallies."""
     count = count or (lambda **kw: Count("pk", **kw))
     counts = queryset.order_by().aggregate(
         **{f"l{lvl}": count(filter=Q(level=lvl)) for lvl in (1, 2, 3)},
         key_post=count(filter=Q(post__is_key=True)),
         key_area=count(filter=~Q(key_area="")),
+        unprinted=count(filter=~Q(status__in=PRINTED_STATES)),
     )
     counts = {k: v or 0 for k, v in counts.items()}
     counts["total"] = counts["l1"] + counts["l2"] + counts["l3"]  # every level is one of three (a constraint)
@@ -281,17 +284,19 @@ ROW_FILTERS = ("q", "power", "step", "importance", "discretion", "probability", 
                "registered_to")
 
 
-def register_counts(filterset):
+def register_counts(filterset, **scope):
     """``level_counts`` of a filtered register, read from the tallies the database keeps
     (``RiskTally``) when the filters are ones a tally has, else by counting the filtered rows.
 
     The register's own filters, already validated, filter the tallies: their fields have the risk
-    point's names, so the rules of each filter live only in ``RiskPointFilter``.
+    point's names, so the rules of each filter live only in ``RiskPointFilter``. ``scope``: the
+    fields the filter set's rows are narrowed to beyond the user's register (the 一览表's year
+    and unit), for the tallies to be narrowed alike.
     """
     rows_needed = any(filterset.data.get(name) for name in ROW_FILTERS)
     if connection.vendor != "postgresql" or rows_needed or not (filterset.is_bound and filterset.is_valid()):
         return level_counts(filterset.qs)
-    tallies = register_for(filterset.user, RiskTally, with_retired=asks_retired(filterset.data))
+    tallies = register_for(filterset.user, RiskTally, with_retired=asks_retired(filterset.data)).filter(**scope)
     for name, value in filterset.form.cleaned_data.items():
         if name != "ordering":  # orders rows, and a tally has no code to order by
             tallies = filterset.filters[name].filter(tallies, value)

@@ -27,7 +27,7 @@ from .filters import PostFilter, RiskPointFilter
 from .forms import ImportForm, RiskPointForm, RubricForm
 from .models import AssessmentRubric, RegisterExport, RegisterImport, RiskPoint
 from .selectors import (
-    PLAN_PREFETCH, asks_retired, bureau_rounds, current_round, level_counts, post_register, register_counts, register_for, register_page,
+    PLAN_PREFETCH, asks_retired, bureau_rounds, current_round, post_register, register_counts, register_for, register_page,
     round_for_year, table_rows, unit_table,
 )
 from .services import risk_carry_decide, risk_create, risk_update, rubric_for, rubric_save
@@ -291,9 +291,10 @@ class UnitTableView(View):
         table_filter = RiskPointFilter(
             data={k: request.GET[k] for k in ("key_post", "key_area") if k in request.GET}, user=request.user,
             queryset=table_rows(request.user, round_, unit=unit) if round_ else RiskPoint.objects.none(), current_round=None)
+        counts = register_counts(table_filter, round=round_, unit=unit)
         return render(request, "documents/unit_table.html", {
-            **unit_table(request.user, unit, round_, rows=table_filter.qs), "filter": table_filter,
-            "counts": level_counts(table_filter.qs),
+            **unit_table(request.user, unit, round_, rows=table_filter.qs, counts=counts), "filter": table_filter,
+            "counts": counts,
             "units": Unit.objects.filter(pk__in=visible_unit_ids(request.user)), "years": bureau_rounds(request.user),
             "posts": unit.posts.order_by("name"),
         })

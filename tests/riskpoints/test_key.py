@@ -65,7 +65,7 @@ def test_the_register_filters_by_key_post_and_area(people, client_for, marked, q
 
 def test_the_register_counts_key_posts_and_areas(people, client_for, marked):
     response = client_for(people.office).get(reverse("riskpoints:list"))
-    assert response.context["counts"] == {"l1": 1, "l2": 2, "l3": 0, "key_post": 1, "key_area": 2, "total": 3}
+    assert response.context["counts"] == {"l1": 1, "l2": 2, "l3": 0, "key_post": 1, "key_area": 2, "total": 3, "unprinted": 3}
     html = response.content.decode()
     assert "关键岗位 1" in html and "重点领域 2" in html
     response = client_for(people.office).get(reverse("riskpoints:list"), {"level": 2})

@@ -127,6 +127,28 @@ def test_register_counts_from_tallies_equal_the_rows_shown(people, bureau, clien
     assert sum(figures[:3]) == rows.count()
 
 
+@pytest.mark.parametrize("params", [{}, {"key_post": "true"}, {"key_area": "any"}, {"key_post": "false", "key_area": "penalty"}])
+def test_the_unit_table_s_counts_from_tallies_equal_its_rows(people, bureau, open_year, client_for, params):
+    """The 一览表 counts one unit (not those under it) in one year; other units and years, and the
+    retired, are tallied too and must not show."""
+    from tests.factories import RoundFactory
+
+    key_post = PostFactory(unit=bureau.a, is_key=True)
+    last_year = RoundFactory(bureau=bureau.ju, year=open_year.year - 1)
+    for i, (lvl, status) in enumerate(itertools.product((1, 2, 3), (Status.DRAFT, Status.ACCEPTED, Status.PUBLISHED))):
+        RiskPointFactory(unit=bureau.a, round=open_year, level=lvl, status=status, post=key_post if i % 3 == 0 else None,
+                         key_area="penalty" if i % 4 == 0 else "", carry_decision="retired" if i == 7 else "")
+        RiskPointFactory(unit=(bureau.a_squad, bureau.b)[i % 2], round=open_year, level=lvl, status=status)
+        RiskPointFactory(unit=bureau.a, round=last_year, level=lvl, status=status)
+    response = client_for(people.office).get(reverse("riskpoints:unit_table", args=[bureau.a.pk]), params)
+    counts = response.context["counts"]
+    shown = [row for _post, rows in response.context["groups"] for row in rows]
+    assert counts["total"] == response.context["item_count"] == len(shown) > 0
+    assert [counts[f"l{lvl}"] for lvl in (1, 2, 3)] == [sum(r["level"] == lvl for r in shown) for lvl in (1, 2, 3)]
+    assert counts["unprinted"] == sum(r["status"] not in ("accepted", "published") for r in shown)
+    assert response.context["draft"] == bool(counts["unprinted"])
+
+
 @pytest.mark.parametrize("term", ["罚", "罚款", "压低罚", "风险点1", "T-0", "审核走过场", "XYZ", "走过场，受"])
 def test_search_finds_substrings_of_one_two_three_characters(bureau, term):
     RiskPointFactory(unit=bureau.a, title="违规减免罚款", description="审核走过场，受请托压低罚款。")
